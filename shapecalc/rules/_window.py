@@ -1,0 +1,98 @@
+"""Helpers shared by sliding-window rules (conv, pooling): rank and argument validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import symbolic as sym
+from ..arith import ntuple, window_out, window_remainder, window_span
+from ..values import TensorValue
+
+
+def split_input(
+    ctx: Any, x: TensorValue, n: int, what: str = ""
+) -> tuple[tuple, Any, tuple] | None:
+    """(batch dims, channels, spatial dims) of an N-d layer's input, batched or unbatched.
+
+    PyTorch's N-d layers take (N, C, *spatial) or, unbatched, (C, *spatial); any other rank is
+    SC206 and the layer's output is then unknown (None is returned).
+    """
+    if x.ndim == n + 2:
+        return x.shape[:1], x.shape[1], x.shape[2:]
+    if x.ndim == n + 1:
+        return (), x.shape[0], x.shape[1:]
+    dims = "(C, " + ", ".join(_spatial_names(n)) + ")"
+    ctx.report(
+        "SC206",
+        f"{ctx.layer} expects a {n + 1}-D {dims} or {n + 2}-D (N, {dims[1:]} input{what}, "
+        f"got {x.ndim}-D {x}",
+    )
+    return None
+
+
+def _spatial_names(n: int) -> list[str]:
+    return {1: ["L"], 2: ["H", "W"], 3: ["D", "H", "W"]}.get(n, [f"S{i}" for i in range(n)])
+
+
+def tuple_arg(ctx: Any, value: Any, n: int, name: str, *, minimum: int) -> tuple | None:
+    """An int or n-tuple argument as an n-tuple, each entry >= minimum, else SC106."""
+    values = ntuple(value, n)
+    if len(values) != n:
+        ctx.report("SC106", f"{ctx.layer}: {name} must have {n} entries, got {value!r}")
+        return None
+    for v in values:
+        if not isinstance(v, (int, sym.Expr)) or isinstance(v, bool):
+            ctx.report("SC106", f"{ctx.layer}: {name} must be integers, got {value!r}")
+            return None
+        if (
+            ctx.check(
+                sym.ge(v, minimum),
+                "SC106",
+                f"{ctx.layer}: {name} must be >= {minimum}, got {value!r}",
+            )
+            is False
+        ):
+            return None
+    return values
+
+
+def windows(
+    ctx: Any,
+    spatial: tuple,
+    kernel: tuple,
+    stride: tuple,
+    padding: tuple,
+    dilation: tuple,
+    *,
+    ceil_mode: bool = False,
+    pad_right: tuple | None = None,
+) -> list:
+    """Output sizes of a window over each spatial dim, with SC101 where the kernel does not
+    fit and SC110 (info) where a stride drops border pixels. pad_right, when given, is the
+    right padding (asymmetric 'same' padding); otherwise padding is symmetric."""
+    out = []
+    for i, (size, k, s, p, d) in enumerate(zip(spatial, kernel, stride, padding, dilation)):
+        total_pad = p + (pad_right[i] if pad_right else p)
+        span = window_span(k, d)
+        fits = ctx.check(
+            sym.ge(size + total_pad, span),
+            "SC101",
+            f"{ctx.layer}: kernel spans {span} but the padded input is "
+            f"{size + total_pad} at spatial dim {i} (input size {size})",
+        )
+        if fits is False:
+            out.append(sym.UNKNOWN)
+            continue
+        if pad_right is not None:
+            out.append(window_out(size + total_pad - 2 * p, k, s, p, d, False))
+            continue
+        out.append(window_out(size, k, s, p, d, ceil_mode))
+        if not ceil_mode and s != 1:
+            dropped = window_remainder(size, k, s, p, d)
+            if ctx.decide(sym.gt(dropped, 0)) is True:
+                ctx.report(
+                    "SC110",
+                    f"{ctx.layer}: stride {s} leaves the last {dropped} input position(s) of "
+                    f"spatial dim {i} (size {size}) unused",
+                )
+    return out
