@@ -182,6 +182,20 @@ _code(
     instead="nn.Conv2d(3, 8, 3, stride=2, padding=1), or an input size that fits.",
 )
 
+_code(
+    "SC111",
+    "zero-size-output",
+    W,
+    "An op silently produces an empty dimension.",
+    what="Flags ops whose output has a dimension of size 0 that PyTorch accepts without an "
+    "error: slicing past the end, a transposed convolution whose padding eats the whole "
+    "output.",
+    why="An empty activation runs through the rest of the network and yields empty or "
+    "meaningless results; PyTorch says nothing.",
+    example="x[:, :, 40:]   # on a 32-high input: size 0",
+    instead="Slice within the size that reaches the op, or reduce the padding.",
+)
+
 # ------------------------------------------------------------------ SC2xx channels and inputs
 _code(
     "SC201",

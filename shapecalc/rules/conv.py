@@ -285,16 +285,19 @@ def conv_transpose_core(
             sizes.append(sym.UNKNOWN)
             continue
         length = transposed_out(size, kernel[i], s, padding_t[i], d, op)
+        # aten rejects a negative size ("Output size is too small") but returns 0 silently
         if (
             ctx.check(
-                sym.ge(length, 1),
+                sym.ge(length, 0),
                 "SC102",
-                f"{ctx.layer}: output size {length} at spatial dim {i} is too small "
+                f"{ctx.layer}: output size {length} at spatial dim {i} is negative "
                 f"(input size {size})",
             )
             is False
         ):
             length = sym.UNKNOWN
+        elif ctx.decide(sym.eq(length, 0)) is True:
+            ctx.report("SC111", f"{ctx.layer}: output size is 0 at spatial dim {i}")
         sizes.append(length)
     return x.with_shape(out_shape + tuple(sizes))
 

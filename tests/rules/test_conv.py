@@ -31,8 +31,10 @@ def conv_case(draw, transposed=False):
     spatial = draw(st.lists(st.integers(1, 9), min_size=n, max_size=n))
     shape = ((2,) if batched else ()) + (channels_in, *spatial)
     layer = "ConvTranspose" if transposed else "Conv"
-    source = (f"nn.{layer}{n}d({cin}, {cout}, {kernel!r}, stride={stride!r}, padding={padding!r}, "
-              f"dilation={dilation!r}, groups={groups}{extra})(x)")
+    source = (
+        f"nn.{layer}{n}d({cin}, {cout}, {kernel!r}, stride={stride!r}, padding={padding!r}, "
+        f"dilation={dilation!r}, groups={groups}{extra})(x)"
+    )
     return source, shape
 
 
@@ -55,8 +57,14 @@ def test_conv_symbolic_is_sound(case, data):
     assert_symbolic_sound(source, {"x": shape}, {f"x:{last}": ("W", shape[last])})
 
 
-@given(st.integers(1, 3), st.integers(1, 3), st.integers(0, 2), st.integers(1, 2),
-       st.integers(1, 12), st.sampled_from([1, 2]))
+@given(
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(0, 2),
+    st.integers(1, 2),
+    st.integers(1, 12),
+    st.sampled_from([1, 2]),
+)
 def test_functional_conv_matches_torch(k, s, p, d, size, groups):
     source = f"F.conv2d(x, w, stride={s}, padding={p}, dilation={d}, groups={groups})"
     assert_agree(source, {"x": (1, 2 * groups, size, size + 1), "w": (4, 2, k, k)})
