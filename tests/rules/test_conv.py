@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from ..difftest import assert_agree, assert_symbolic_sound
+from ..difftest import assert_agree, assert_symbolic_sound, run_torch
 
 
 @st.composite
@@ -47,6 +47,10 @@ def test_conv_matches_torch(case):
 @given(conv_case(transposed=True))
 def test_conv_transpose_matches_torch(case):
     source, shape = case
+    # an output size of 0 is rejected by torch for batch 1 but returned empty by some CPU
+    # backends for larger batches; shapecalc reports it (SC102), so skip that corner
+    real = run_torch(source, {"x": shape})
+    assume(not (real.shapes and 0 in real.shapes[0]))
     assert_agree(source, {"x": shape})
 
 
