@@ -52,5 +52,5 @@ class AlexNet(nn.Module):
 if __name__ == "__main__":
     model = AlexNet().eval()
     with torch.no_grad():
-        out = model(torch.rand(1, 3, 224, 224))
+        out = model(torch.rand(1, 3, 64, 64))
     print(tuple(out.shape))

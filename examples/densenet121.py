@@ -92,5 +92,5 @@ class DenseNet121(nn.Module):
 if __name__ == "__main__":
     model = DenseNet121().eval()
     with torch.no_grad():
-        out = model(torch.rand(1, 3, 64, 64))
+        out = model(torch.rand(1, 3, 32, 32))
     print(tuple(out.shape))

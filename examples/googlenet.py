@@ -96,5 +96,5 @@ class GoogLeNet(nn.Module):
 if __name__ == "__main__":
     model = GoogLeNet().eval()
     with torch.no_grad():
-        out = model(torch.rand(1, 3, 64, 64))
+        out = model(torch.rand(1, 3, 32, 32))
     print(tuple(out.shape))

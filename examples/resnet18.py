@@ -76,5 +76,5 @@ class ResNet18(nn.Module):
 if __name__ == "__main__":
     model = ResNet18().eval()
     with torch.no_grad():
-        out = model(torch.rand(2, 3, 64, 64))
+        out = model(torch.rand(1, 3, 32, 32))
     print(tuple(out.shape))

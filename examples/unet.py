@@ -73,5 +73,5 @@ class UNet(nn.Module):
 if __name__ == "__main__":
     model = UNet().eval()
     with torch.no_grad():
-        out = model(torch.rand(1, 1, 64, 64))
+        out = model(torch.rand(1, 1, 32, 32))
     print(tuple(out.shape))

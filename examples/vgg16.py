@@ -58,5 +58,5 @@ class VGG16(nn.Module):
 if __name__ == "__main__":
     model = VGG16().eval()
     with torch.no_grad():
-        out = model(torch.rand(1, 3, 64, 64))
+        out = model(torch.rand(1, 3, 32, 32))
     print(tuple(out.shape))

@@ -127,7 +127,7 @@ def test_section8_densenet_traces_with_global_pool():
     assert [shapes[name] for name in views] == [(1, 248)]
 
 
-@pytest.mark.parametrize("h, w", [(29, 29), (64, 40), (97, 130)])
+@pytest.mark.parametrize("h, w", [(29, 29), (40, 33), (50, 61)])
 def test_section8_global_pool_is_one_by_one_at_any_size(h: int, w: int):
     model = build(BY_ID["seed_densenet.py:DenseNet"])
     shapes = node_shapes(model, torch.rand(2, 1, h, w))

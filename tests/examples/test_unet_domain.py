@@ -17,7 +17,7 @@ def unet() -> torch.nn.Module:
     return build(UNET)
 
 
-@pytest.mark.parametrize("h, w", [(16, 16), (32, 16), (48, 64)])
+@pytest.mark.parametrize("h, w", [(16, 16), (32, 16), (48, 32)])
 def test_multiples_of_16_work(unet: torch.nn.Module, h: int, w: int):
     shapes = layer_shapes(unet, torch.rand(1, 1, h, w))
     assert shapes["downs.3"] == [(1, 1024, h // 16, w // 16)]  # the bottleneck
