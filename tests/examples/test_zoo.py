@@ -86,6 +86,9 @@ def test_shapes_fit_the_spec_and_domain(entry: ZooModel):
         assert len(shape) == len(spec)
         assert all(name == str(size) for name, size in zip(spec, shape) if name.isdigit())
         assert entry.in_domain(shape)
+    for shape, _ in entry.off_spec_valid:
+        assert len(shape) == len(spec)
+        assert any(name != str(size) for name, size in zip(spec, shape) if name.isdigit())
     if entry.invalid is not None:
         assert len(entry.invalid) == len(spec)
         fixed = [(name, size) for name, size in zip(spec, entry.invalid) if name.isdigit()]
@@ -132,6 +135,8 @@ def test_fx_symbolic_trace(entry: ZooModel):
     traced = torch.fx.symbolic_trace(build(entry, device="meta"))
     ops = {node.op for node in traced.graph.nodes}
     assert {"placeholder", "call_module", "output"} <= ops
+    for shape, expected in entry.valid:  # the traced graph computes what the module does
+        assert tuple(traced(torch.empty(shape, device="meta")).shape) == expected
 
 
 @pytest.mark.parametrize("file", sorted({entry.file for entry in ZOO}))
