@@ -7,8 +7,10 @@ equal or contain a 1. Python numbers and 0-d tensors broadcast with anything. An
 (``x.add_(y)``, ``x += y``) may not change the shape of ``x``: torch raises "output with shape
 [3] doesn't match the broadcast shape [2, 3]".
 
-A symbolic size is never assumed to be a broadcast 1 (as torch.export specialises sizes 0 and
+A symbolic size is not assumed to be a broadcast 1 (as torch.export specialises sizes 0 and
 1): a pair of sizes that may or may not be equal becomes the constraint that they are equal.
+Only a pair that can never be equal falls back on a 1: ``H - 1`` beside ``H`` works only if
+``H - 1 == 1``, which becomes the constraint.
 
 The result dtype follows c10's ResultTypeState (aten/src/ATen/native/TypeProperties.cpp):
 dimensioned tensors win over 0-d tensors, which win over Python numbers, unless the lower
@@ -152,31 +154,57 @@ def is_one(ctx: Any, d: Dim) -> bool:
 
 def broadcast_dim(ctx: Any, x: Dim, y: Dim, code: str, message: Callable[[], str]) -> Dim:
     """The broadcast of two sizes: equal, or one of them 1. A mismatch reports ``code`` and
-    gives an opaque size; a pair that may be equal records the constraint that it is."""
+    gives an opaque size. Symbolic sizes that may or may not be equal record the constraint
+    that they are; sizes that are never equal work only if one of them is 1, which is then
+    the constraint (or an error when neither can be 1)."""
+    return _broadcast_dim(ctx, x, y, code, message, quiet=False)[0]
+
+
+def _broadcast_dim(
+    ctx: Any, x: Dim, y: Dim, code: str, message: Callable[[], str], quiet: bool
+) -> tuple[Dim, bool]:
+    """(size, failed); ``quiet`` records nothing (an earlier dim already failed)."""
     if isinstance(x, int) and isinstance(y, int):
         if x == y or y == 1:
-            return x
+            return x, False
         if x == 1:
-            return y
-        ctx.report(code, message())
-        return UNKNOWN
+            return y, False
+        if not quiet:
+            ctx.report(code, message())
+        return UNKNOWN, True
     if x is UNKNOWN or y is UNKNOWN:
         other = y if x is UNKNOWN else x
-        return UNKNOWN if other is UNKNOWN or other == 1 else other
+        return (UNKNOWN if other is UNKNOWN or other == 1 else other), False
     if is_one(ctx, x):
-        return y
+        return y, False
     if is_one(ctx, y):
-        return x
-    if ctx.check(sym.eq(x, y), code, message()) is False:
-        return UNKNOWN
-    return y if isinstance(y, int) and not isinstance(x, int) else x
+        return x, False
+    equal = ctx.decide(sym.eq(x, y))
+    if equal is None and not quiet:
+        ctx.check(sym.eq(x, y), code, message())
+    if equal is not False:
+        return (y if isinstance(y, int) and not isinstance(x, int) else x), False
+    x_may_be_one = ctx.decide(sym.eq(x, 1)) is None
+    y_may_be_one = ctx.decide(sym.eq(y, 1)) is None
+    if x_may_be_one and y_may_be_one:
+        return UNKNOWN, False  # valid only if one of them is 1: no single constraint says so
+    if x_may_be_one or y_may_be_one:
+        one, other = (x, y) if x_may_be_one else (y, x)
+        if not quiet:
+            ctx.check(sym.eq(one, 1), code, message())
+        return other, False
+    if not quiet:
+        ctx.report(code, message())
+    return UNKNOWN, True
 
 
 def broadcast_two(
     ctx: Any, a: Sequence[Dim], b: Sequence[Dim], code: str = "SC301", what: str = ""
 ) -> tuple[Dim, ...]:
-    """Broadcast two shapes; a mismatch names the dimension (of the result) and both sizes."""
+    """Broadcast two shapes. The first mismatch is reported, naming the dimension (of the
+    result) and both sizes; further mismatched dims of the same pair only become opaque."""
     out: list[Dim] = []
+    failed = False
     for i, (x, y) in enumerate(align_right(a, b)):
 
         def message(i: int = i, x: Dim = x, y: Dim = y) -> str:
@@ -185,7 +213,9 @@ def broadcast_two(
                 f"{format_shape(tuple(b))}: dimension {i} is {x} vs {y}"
             )
 
-        out.append(broadcast_dim(ctx, x, y, code, message))
+        size, bad_dim = _broadcast_dim(ctx, x, y, code, message, quiet=failed)
+        failed = failed or bad_dim
+        out.append(size)
     return tuple(out)
 
 
@@ -302,7 +332,7 @@ BINARY: dict[str, Binary] = {
     "floordiv": Binary(no_bool_pair=True),
     "mod": Binary(no_bool_pair=True),
     "fmod": Binary(no_bool_pair=True),
-    "pow": _PROMOTE,
+    "pow": Binary(no_bool_pair=True),
     "float_power": Binary("float64"),
     "maximum": _PROMOTE,
     "minimum": _PROMOTE,
@@ -410,12 +440,8 @@ def binary_dtype(op: str, operands: Sequence[Any], rounding_mode: Any = None) ->
         return "bool"
     if kind.result == "float64":
         return "complex128" if category(common) == 3 else "float64"
-    if op == "pow" and common != "bool" and category(common) < 2:
-        return common
     if kind.result in ("float", "float_only") and rounding_mode is None and category(common) < 2:
         return DEFAULT_FLOAT
-    if op == "pow" and common == "bool":
-        return "int64"  # torch.pow(bool_tensor, 2) is int64
     return common
 
 
@@ -436,6 +462,10 @@ def elementwise_binary(ctx: Any, op: str, a: Any, b: Any, *, rounding_mode: Any 
     target = a if inplace and isinstance(a, TensorValue) else None
     if target is not None and kind.result == "bool":
         dtype = target.dtype  # x.lt_(y) keeps x's dtype
+    if target is not None and name == "float_power" and target.dtype != dtype:
+        ctx.report(
+            "SC207", f"{ctx.layer}: float_power_ needs a {dtype} tensor, got {target.dtype}"
+        )
     return elementwise(ctx, operands, dtype, inplace=target, cast_from=dtype)
 
 
@@ -456,9 +486,15 @@ _TORCH_BINARY = (
     "float_power maximum minimum fmax fmin atan2 hypot copysign logaddexp logaddexp2 xlogy "
     "nextafter eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and "
     "logical_or logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift "
-    "bitwise_right_shift rsub"
+    "bitwise_right_shift"
 ).split()
-_NO_INPLACE = ("maximum", "minimum", "fmax", "fmin", "logaddexp", "logaddexp2", "rsub")
+_NO_INPLACE = ("maximum", "minimum", "fmax", "fmin", "logaddexp", "logaddexp2")
+# torch.f(...) forms whose operands must all be tensors, or whose first operand must be
+# (torch.maximum(x, 2) and torch.eq(2, x) raise TypeError; the dunders accept numbers)
+_TENSORS_ONLY = {"maximum", "minimum", "fmax", "fmin", "atan2", "hypot", "logaddexp"}
+_TENSORS_ONLY |= {"logaddexp2", "nextafter", "logical_and", "logical_or", "logical_xor"}
+_TENSOR_FIRST = {"fmod", "copysign", "eq", "ne", "lt", "le", "gt", "ge", "greater", "less"}
+_TENSOR_FIRST |= {"greater_equal", "less_equal", "not_equal"}
 _DUNDERS = "add sub mul truediv div floordiv mod pow and or xor lshift rshift".split()
 _COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
 # operator-module names that fx emits for sizes as well as tensors (the arithmetic ones,
@@ -467,7 +503,7 @@ _OPERATORS = ("and_", "or_", "xor", "lshift", "rshift") + _COMPARISONS
 
 
 def _binary_names() -> list[str]:
-    names = [f"torch.{n}" for n in _TORCH_BINARY]
+    names = [f"torch.{n}" for n in _TORCH_BINARY + ["rsub"]]
     names += [f"Tensor.{n}" for n in _TORCH_BINARY]
     names += [f"Tensor.{n}_" for n in _TORCH_BINARY if n not in _NO_INPLACE]
     for n in _DUNDERS:
@@ -532,10 +568,25 @@ def binary(
             "SC306",
             f"{ctx.layer}: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}",
         )
+    _check_operand_kinds(ctx, input, other)
     if ctx.op.startswith("Tensor.__r"):
         input, other = other, input
     prefix = "i" if inplace else ""
     return elementwise_binary(ctx, prefix + op, input, other, rounding_mode=rounding_mode)
+
+
+def _check_operand_kinds(ctx: Any, input: Any, other: Any) -> None:
+    """Named forms that take tensors only (a Python number there is a TypeError)."""
+    if "__" in ctx.op or ctx.op.startswith("operator."):
+        return
+    name = ctx.op.rsplit(".", 1)[-1].rstrip("_")
+    if name in _TENSORS_ONLY:
+        for what, value in (("input", input), ("other", other)):
+            if not isinstance(value, TensorValue):
+                ctx.report("SC306", f"{ctx.layer} needs a tensor as {what}, got {value!r}")
+    if ctx.op.startswith("torch.") and name in _TENSOR_FIRST | {"rsub"}:
+        if not isinstance(input, TensorValue):
+            ctx.report("SC306", f"{ctx.layer} needs a tensor as input, got {input!r}")
 
 
 def python_binary(ctx: Any, op: str, a: Any, b: Any) -> Any:
@@ -621,8 +672,10 @@ _FLOAT_UNARY = (
 ).split()
 _SAME_UNARY = "abs absolute neg negative positive sign sgn floor ceil trunc fix frac square".split()
 _BOOL_UNARY = "isnan isinf isfinite isposinf isneginf isreal signbit logical_not".split()
-_NO_BOOL_UNARY = ("abs", "absolute", "neg", "negative", "positive", "pos")
+_NO_BOOL_UNARY = ("abs", "absolute", "neg", "negative", "positive", "pos", "floor", "ceil")
+_NO_BOOL_UNARY += ("trunc", "fix", "frac")
 _NO_TENSOR_INPLACE = ("isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal", "signbit")
+_NO_TENSOR_INPLACE += ("positive",)
 
 
 def _unary_names(ops: Sequence[str], inplace: bool = True) -> list[str]:
@@ -755,7 +808,9 @@ def bitwise_not(ctx: Any, input: TensorValue, *, out: Any = None) -> TensorValue
     ],
 )
 def round_(ctx: Any, input: TensorValue, *, decimals: int = 0, out: Any = None) -> TensorValue:
-    """torch.round: same shape and dtype; decimals only for floating point inputs."""
+    """torch.round: same shape and dtype; not for bool, decimals only for floating point."""
+    if input.dtype == "bool":
+        ctx.report("SC207", f"{ctx.layer}: round is not supported on a bool tensor")
     if decimals != 0 and category(input.dtype) < 2:
         ctx.report(
             "SC207",
@@ -819,6 +874,13 @@ def where(
             f"{ctx.layer}: the condition must be a bool tensor, got {condition.dtype}",
         )
     return elementwise(ctx, (condition, input, other), result_dtype((input, other)))
+
+
+def require_tensors(ctx: Any, **operands: Any) -> None:
+    """Arguments that torch only takes as tensors (a number there is a TypeError)."""
+    for name, value in operands.items():
+        if not isinstance(value, TensorValue):
+            ctx.report("SC306", f"{ctx.layer} needs a tensor as {name}, got {value!r}")
 
 
 def _bound_missing(ctx: Any, min: Any, max: Any) -> None:
@@ -885,7 +947,9 @@ def clamp_bound(ctx: Any, input: TensorValue, bound: Any) -> TensorValue:
     ],
 )
 def lerp(ctx: Any, input: TensorValue, end: Any, weight: Any, *, out: Any = None) -> TensorValue:
-    """torch.lerp(input, end, weight): input + weight * (end - input), all three broadcast."""
+    """torch.lerp(input, end, weight): input + weight * (end - input), all three broadcast;
+    end must be a tensor, weight may be a number."""
+    require_tensors(ctx, end=end)
     dtype = result_dtype((input, end))
     inplace = input if ctx.op.endswith("_") else None
     return elementwise(ctx, (input, end, weight), dtype, inplace=inplace, cast_from=dtype)
@@ -922,6 +986,7 @@ def addc(
     out: Any = None,
 ) -> TensorValue:
     """torch.addcmul / addcdiv: input + value * tensor1 (* or /) tensor2, all broadcast."""
+    require_tensors(ctx, tensor1=tensor1, tensor2=tensor2)
     if "addcdiv" in ctx.op and all(
         isinstance(t, TensorValue) and category(t.dtype) < 2 for t in (tensor1, tensor2)
     ):

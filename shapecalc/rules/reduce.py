@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from .. import symbolic as sym
 from ..arith import normalize_dim
 from ..symbolic import UNKNOWN, Dim
-from ..values import TensorValue, format_shape
+from ..values import OPAQUE, TensorValue, format_shape
 from . import bad, ok, shape_rule
 from .elementwise import DEFAULT_FLOAT, category, elementwise_binary
 
@@ -419,6 +419,9 @@ def max_min(
 ) -> Any:
     """torch.max(input) -> 0-d; torch.max(input, dim, keepdim) -> (values, indices);
     torch.max(input, other) is the elementwise maximum."""
+    if not isinstance(input, TensorValue):
+        ctx.report("SC306", f"{ctx.layer} needs a tensor as input, got {input!r}")
+        return OPAQUE
     if isinstance(dim, TensorValue):
         name = "maximum" if ctx.op.endswith("max") else "minimum"
         return elementwise_binary(ctx, name, input, dim)
