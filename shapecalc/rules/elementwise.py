@@ -152,6 +152,12 @@ def is_one(ctx: Any, d: Dim) -> bool:
     return d is not UNKNOWN and ctx.decide(sym.eq(d, 1)) is True
 
 
+def simplest(*sizes: Dim) -> Dim:
+    """Of sizes known (or required) to be equal, the one to show: a concrete size, else the
+    shortest formula (the skip connection's ``H`` rather than ``2*((H - 1)//2) + 2``)."""
+    return min(sizes, key=lambda s: (not isinstance(s, int), len(str(s))))
+
+
 def broadcast_dim(ctx: Any, x: Dim, y: Dim, code: str, message: Callable[[], str]) -> Dim:
     """The broadcast of two sizes: equal, or one of them 1. A mismatch reports ``code`` and
     gives an opaque size. Symbolic sizes that may or may not be equal record the constraint
@@ -183,7 +189,7 @@ def _broadcast_dim(
     if equal is None and not quiet:
         ctx.check(sym.eq(x, y), code, message())
     if equal is not False:
-        return (y if isinstance(y, int) and not isinstance(x, int) else x), False
+        return simplest(x, y), False
     x_may_be_one = ctx.decide(sym.eq(x, 1)) is None
     y_may_be_one = ctx.decide(sym.eq(y, 1)) is None
     if x_may_be_one and y_may_be_one:
@@ -463,9 +469,7 @@ def elementwise_binary(ctx: Any, op: str, a: Any, b: Any, *, rounding_mode: Any 
     if target is not None and kind.result == "bool":
         dtype = target.dtype  # x.lt_(y) keeps x's dtype
     if target is not None and name == "float_power" and target.dtype != dtype:
-        ctx.report(
-            "SC207", f"{ctx.layer}: float_power_ needs a {dtype} tensor, got {target.dtype}"
-        )
+        ctx.report("SC207", f"{ctx.layer}: float_power_ needs a {dtype} tensor, got {target.dtype}")
     return elementwise(ctx, operands, dtype, inplace=target, cast_from=dtype)
 
 

@@ -574,15 +574,26 @@ def _tensordot_dims(ctx: Any, a: TensorValue, b: TensorValue, dims: Any) -> Any:
             return None
         return list(range(a.ndim - dims, a.ndim)), list(range(dims))
     if isinstance(dims, (tuple, list)) and len(dims) == 2:
-        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+        if not all(isinstance(d, (tuple, list)) for d in dims):
+            ctx.report("SC306", f"{ctx.layer}: dims must be two lists of dims, got {dims!r}")
+            return None
+        da, db = (list(d) for d in dims)
         if len(da) != len(db):
             ctx.report("SC306", f"{ctx.layer}: both dim lists need the same length, got {dims}")
             return None
-        wa = [wrap_dim(ctx, d, a.ndim) for d in da]
-        wb = [wrap_dim(ctx, d, b.ndim) for d in db]
-        if None in wa or None in wb:
-            return None
-        return wa, wb
+        wrapped = []
+        for t, ds in ((a, da), (b, db)):
+            if t.ndim == 0 and ds:
+                ctx.report("SC404", f"{ctx.layer}: dims {ds} given for a 0-d tensor")
+                return None
+            w = [wrap_dim(ctx, d, t.ndim) for d in ds]
+            if None in w:
+                return None
+            if len(set(w)) != len(w):
+                ctx.report("SC405", f"{ctx.layer}: a dim appears more than once in {ds}")
+                return None
+            wrapped.append(w)
+        return wrapped[0], wrapped[1]
     ctx.report("SC306", f"{ctx.layer}: dims must be an int or two lists of dims, got {dims!r}")
     return None
 

@@ -17,7 +17,7 @@ from .. import symbolic as sym
 from ..symbolic import UNKNOWN, Dim
 from ..values import OPAQUE, TensorValue, format_shape
 from . import bad, ok, shape_rule
-from .elementwise import broadcast_shapes, result_dtype
+from .elementwise import broadcast_shapes, result_dtype, simplest
 from .reduce import wrap_dim
 
 
@@ -35,7 +35,7 @@ def _tensor_list(ctx: Any, tensors: Any) -> list[TensorValue] | None:
 
 def _agree(ctx: Any, sizes: Sequence[Dim], code: str, message: Any) -> Dim:
     """One size for a dim that every tensor must share: a mismatch reports and is opaque;
-    an undecided pair is a constraint. Prefers a concrete size."""
+    an undecided pair is a constraint."""
     known = [s for s in sizes if s is not UNKNOWN]
     if not known:
         return UNKNOWN
@@ -48,8 +48,7 @@ def _agree(ctx: Any, sizes: Sequence[Dim], code: str, message: Any) -> Dim:
             continue
         if ctx.check(sym.eq(s, first), code, message(first, s)) is False:
             return UNKNOWN
-    concrete = [s for s in known if isinstance(s, int)]
-    return concrete[0] if concrete else first
+    return simplest(*known)
 
 
 def _skipped(t: TensorValue) -> bool:
