@@ -240,8 +240,10 @@ def amax(
 def all_any(
     ctx: Any, input: TensorValue, dim: Any = None, keepdim: bool = False, *, out: Any = None
 ) -> TensorValue:
-    """torch.all / any: bool (uint8 stays uint8)."""
+    """torch.all / any: bool (uint8 stays uint8); an empty dim list reduces nothing."""
     dtype = "uint8" if input.dtype == "uint8" else "bool"
+    if isinstance(dim, (tuple, list)) and not dim:
+        return TensorValue(input.shape, dtype, input.const)
     return _reduce(ctx, input, dim, keepdim, dtype)
 
 
@@ -258,10 +260,14 @@ def all_any(
 def logsumexp(
     ctx: Any, input: TensorValue, dim: Any, keepdim: bool = False, *, out: Any = None
 ) -> TensorValue:
-    """torch.logsumexp: dim is required and may not be empty."""
+    """torch.logsumexp: dim is required. An empty dim reduces everything but only works
+    with keepdim (or a 0-d or empty input): ATen's result is broadcast against a kept-dims
+    shape ("output with shape [] doesn't match the broadcast shape [1, 1]")."""
     if isinstance(dim, (tuple, list)) and not dim:
-        ctx.report("SC306", f"{ctx.layer} needs at least one dim")
-        return _unknown(input)
+        empty = any(isinstance(d, int) and d == 0 for d in input.shape)
+        if not (keepdim or input.ndim == 0 or empty):
+            ctx.report("SC306", f"{ctx.layer} needs at least one dim unless keepdim=True")
+            return TensorValue((), input.dtype, input.const)
     dtype = input.dtype if category(input.dtype) >= 2 else DEFAULT_FLOAT
     return _reduce(ctx, input, dim, keepdim, dtype)
 
@@ -384,7 +390,9 @@ def norm(
             )
             return _unknown(input)
         dims = chosen
-    return _reduce(ctx, input, dims, keepdim, result)
+    # a negative or infinite order has no identity: no empty reduced dim (linalg.vector_norm)
+    no_identity = not isinstance(p, str) and p is not None and (p < 0 or p == float("inf"))
+    return _reduce(ctx, input, dims, keepdim, result, nonempty=no_identity)
 
 
 # ------------------------------------------------------------- values with their indices
@@ -660,6 +668,10 @@ def cumulative(
     ],
 )
 def cummax(ctx: Any, input: TensorValue, dim: Any, *, out: Any = None) -> ValuesIndices:
+    """torch.cummax / cummin: values and indices of input's shape (an input with no elements
+    returns before its dim is checked)."""
+    if any(isinstance(d, int) and d == 0 for d in input.shape):
+        return _pair(input)
     if not _along(ctx, input, dim):
         return _pair(_unknown(input))
     return _pair(input)
