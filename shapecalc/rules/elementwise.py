@@ -33,8 +33,13 @@ DEFAULT_FLOAT = "float32"  # torch.get_default_dtype()
 
 # ------------------------------------------------------------------------------------ dtypes
 
-_INTS = {"uint8": (8, False), "int8": (8, True), "int16": (16, True), "int32": (32, True)}
-_INTS["int64"] = (64, True)
+_INTS = {  # width, signed
+    "uint8": (8, False),
+    "int8": (8, True),
+    "int16": (16, True),
+    "int32": (32, True),
+    "int64": (64, True),
+}
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
 _COMPLEX = ("complex32", "complex64", "complex128")
 
@@ -245,14 +250,7 @@ def _warn_constant_growth(ctx: Any, tensors: Sequence[TensorValue], out: tuple[D
     if not acts or not consts:
         return
     rank = max(t.ndim for t in acts)
-    grew = len(out) > rank
-    for i in range(1, len(out) + 1):
-        if grew:
-            break
-        size = out[-i]
-        if size is UNKNOWN or ctx.decide(sym.eq(size, 1)) is not False:
-            continue
-        grew = all(t.ndim < i or is_one(ctx, t.shape[-i]) for t in acts)
+    grew = len(out) > rank or any(_grows(ctx, acts, out, i) for i in range(1, len(out) + 1))
     if grew:
         act = max(acts, key=lambda t: t.ndim)
         const = max(consts, key=lambda t: t.ndim)
@@ -261,6 +259,14 @@ def _warn_constant_growth(ctx: Any, tensors: Sequence[TensorValue], out: tuple[D
             f"{ctx.layer}: the constant {format_shape(const.shape)} broadcasts the activation "
             f"{format_shape(act.shape)} to {format_shape(out)}",
         )
+
+
+def _grows(ctx: Any, acts: Sequence[TensorValue], out: tuple[Dim, ...], i: int) -> bool:
+    """The result's i-th dim from the right is larger than 1 where every activation has 1."""
+    size = out[-i]
+    if size is UNKNOWN or ctx.decide(sym.eq(size, 1)) is not False:
+        return False
+    return all(t.ndim < i or is_one(ctx, t.shape[-i]) for t in acts)
 
 
 def check_inplace(ctx: Any, target: TensorValue, out: tuple[Dim, ...], dtype: str | None) -> None:
@@ -301,9 +307,12 @@ def elementwise(
     """The output of an elementwise op over tensors and numbers: the broadcast shape, or the
     shape of ``inplace`` for an in-place op (``cast_from`` is then the computed dtype)."""
     tensors = [v for v in operands if isinstance(v, TensorValue)]
+    before = len(ctx.reported)
     out = broadcast_shapes(ctx, [t.shape for t in tensors])
     _warn_constant_growth(ctx, tensors, out)
     if inplace is not None:
+        if len(ctx.reported) > before:  # the broadcast failed already: one finding is enough
+            out = inplace.shape
         check_inplace(ctx, inplace, out, cast_from)
         return inplace
     return TensorValue(out, dtype, bool(tensors) and all(t.const for t in tensors))
@@ -315,7 +324,8 @@ def elementwise(
 @dataclass(frozen=True)
 class Binary:
     """How a binary op types its result: 'promote' (the common dtype), 'float' (true
-    division and friends: integers become the default float), 'bool' (comparisons)."""
+    division and friends: integers become the default float), 'float_only' (the same, but
+    torch has no integer kernel), 'float64' (float_power), 'bool' (comparisons)."""
 
     result: str = "promote"
     integral: bool = False  # bitwise ops and shifts need integer or bool operands
@@ -471,18 +481,6 @@ def elementwise_binary(ctx: Any, op: str, a: Any, b: Any, *, rounding_mode: Any 
     if target is not None and name == "float_power" and target.dtype != dtype:
         ctx.report("SC207", f"{ctx.layer}: float_power_ needs a {dtype} tensor, got {target.dtype}")
     return elementwise(ctx, operands, dtype, inplace=target, cast_from=dtype)
-
-
-def elementwise_unary(ctx: Any, op: str, a: Any) -> Any:
-    """``-a``, ``+a``, ``abs(a)``, ``~a`` for a TensorValue ``a`` (operator names)."""
-    base = op.rsplit(".", 1)[-1].strip("_")
-    if not isinstance(a, TensorValue):
-        return OPAQUE
-    if base in ("neg", "pos", "abs", "negative", "positive") and a.dtype == "bool":
-        ctx.report("SC207", f"{ctx.layer}: {base} is not supported on a bool tensor")
-    if base == "invert" and category(a.dtype) > 1:
-        ctx.report("SC207", f"{ctx.layer}: ~ needs an integer or bool tensor, got {a.dtype}")
-    return a
 
 
 _TORCH_BINARY = (
@@ -741,30 +739,49 @@ def unary_float(ctx: Any, input: TensorValue, *, out: Any = None) -> TensorValue
 def unary_same(ctx: Any, input: Any, *, out: Any = None) -> Any:
     """abs, neg, sign, floor, ceil, trunc, frac, square, ~x: same shape and dtype (square
     promotes bool to int64). The operator forms also apply to sizes."""
-    name = ctx.op.rsplit(".", 1)[-1].strip("_")
-    if not isinstance(input, TensorValue):
-        return python_unary(ctx, name, input)
-    if name in _NO_BOOL_UNARY and input.dtype == "bool":
+    return elementwise_unary(ctx, ctx.op, input)
+
+
+def elementwise_unary(ctx: Any, op: str, a: Any) -> Any:
+    """``-a``, ``+a``, ``abs(a)``, ``~a`` and the dtype-keeping unary ops by name (an
+    operator name such as "neg" or a registered name such as "Tensor.abs_"); a size or a
+    Python number gives its value."""
+    name = op.rsplit(".", 1)[-1].strip("_")
+    if not isinstance(a, TensorValue):
+        return python_unary(ctx, name, a)
+    if name in _NO_BOOL_UNARY and a.dtype == "bool":
         ctx.report("SC207", f"{ctx.layer}: {name} is not supported on a bool tensor")
-    if name == "invert" and category(input.dtype) > 1:
-        ctx.report("SC207", f"{ctx.layer}: ~ needs an integer or bool tensor, got {input.dtype}")
-    if name == "frac" and category(input.dtype) < 2:
-        ctx.report("SC207", f"{ctx.layer}: frac needs a floating point tensor, got {input.dtype}")
-    if name == "square" and input.dtype == "bool":
-        return _unary_dtype(ctx, input, "int64")
-    return _unary_dtype(ctx, input, input.dtype)
+    if name == "invert" and category(a.dtype) > 1:
+        ctx.report("SC207", f"{ctx.layer}: ~ needs an integer or bool tensor, got {a.dtype}")
+    if name == "frac" and category(a.dtype) < 2:
+        ctx.report("SC207", f"{ctx.layer}: frac needs a floating point tensor, got {a.dtype}")
+    if name == "square" and a.dtype == "bool":
+        return _unary_dtype(ctx, a, "int64")
+    return _unary_dtype(ctx, a, a.dtype)
+
+
+_PY_UNARY: dict[str, Callable[[Any], Any]] = {
+    "invert": lambda v: ~v,
+    "pos": lambda v: +v,
+    "neg": lambda v: -v,
+    "abs": abs,
+}
 
 
 def python_unary(ctx: Any, name: str, value: Any) -> Any:
-    """~n, +n, abs(n) on a size or a Python number."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) or isinstance(value, bool):
-        return {"invert": lambda v: ~v, "pos": lambda v: +v, "abs": abs}[name](value)
+    """~n, +n, -n, abs(n) on a size or a Python number."""
+    if isinstance(value, (int, float)) and name in _PY_UNARY:
+        return _PY_UNARY[name](value)
     if not isinstance(value, sym.Expr):
         return UNKNOWN
     if name == "pos":
         return value
+    if name == "neg":
+        return -value
     if name == "invert":
         return -value - 1
+    if name != "abs":
+        return UNKNOWN
     sign = ctx.decide(sym.ge(value, 0))
     if sign is None:
         return UNKNOWN

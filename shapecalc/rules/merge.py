@@ -10,7 +10,7 @@ pieces depends on a symbolic size cannot be modelled: it reports SC905 and is op
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import symbolic as sym
@@ -33,22 +33,38 @@ def _tensor_list(ctx: Any, tensors: Any) -> list[TensorValue] | None:
     return list(tensors)
 
 
-def _agree(ctx: Any, sizes: Sequence[Dim], code: str, message: Any) -> Dim:
-    """One size for a dim that every tensor must share: a mismatch reports and is opaque;
-    an undecided pair is a constraint."""
-    known = [s for s in sizes if s is not UNKNOWN]
-    if not known:
-        return UNKNOWN
-    first = known[0]
-    for s in known[1:]:
-        if isinstance(s, int) and isinstance(first, int):
-            if s != first:
-                ctx.report(code, message(first, s))
-                return UNKNOWN
+def _match(
+    ctx: Any, x: Dim, y: Dim, code: str, message: Callable[[], str], quiet: bool
+) -> tuple[Dim, bool]:
+    """(the size, failed) for two sizes that must be equal: a mismatch is reported unless
+    ``quiet`` and gives an opaque size; an undecided pair is a constraint."""
+    if x is UNKNOWN or y is UNKNOWN:
+        return (y if x is UNKNOWN else x), False
+    if isinstance(x, int) and isinstance(y, int):
+        equal: bool | None = x == y
+    else:
+        equal = ctx.decide(sym.eq(x, y))
+    if equal is False:
+        if not quiet:
+            ctx.report(code, message())
+        return UNKNOWN, True
+    if equal is None and not quiet:
+        ctx.check(sym.eq(x, y), code, message())
+    return simplest(x, y), False
+
+
+def _match_shapes(
+    ctx: Any, shape: list[Dim], other: tuple[Dim, ...], skip: int | None, code: str, message: Any
+) -> None:
+    """Match ``other`` into ``shape`` dim by dim (except ``skip``), reporting once."""
+    failed = False
+    for j, size in enumerate(other):
+        if j == skip:
             continue
-        if ctx.check(sym.eq(s, first), code, message(first, s)) is False:
-            return UNKNOWN
-    return simplest(*known)
+        shape[j], bad_dim = _match(
+            ctx, shape[j], size, code, lambda j=j, a=shape[j], b=size: message(j, a, b), failed
+        )
+        failed = failed or bad_dim
 
 
 def _skipped(t: TensorValue) -> bool:
@@ -81,23 +97,21 @@ def cat_core(ctx: Any, tensors: list[TensorValue], dim: Any) -> TensorValue:
             )
         else:
             same_rank.append((i, t))
-    shape: list[Dim] = []
-    for j in range(ref.ndim):
-        if j == d:
-            total: Dim = 0
-            for _, t in same_rank:
-                total = total + t.shape[j]
-            shape.append(total if len(same_rank) == len(kept) else UNKNOWN)
-            continue
+    shape: list[Dim] = list(ref.shape)
+    shapes = ", ".join(format_shape(t.shape) for _, t in kept)
+    for i, t in same_rank[1:]:
 
-        def message(want: Dim, got: Dim, j: int = j) -> str:
-            shapes = ", ".join(format_shape(t.shape) for _, t in kept)
+        def message(j: int, want: Dim, got: Dim, i: int = i) -> str:
             return (
-                f"{ctx.layer} needs equal sizes outside dimension {d}: dimension {j} is {want} "
-                f"vs {got} in {shapes}"
+                f"{ctx.layer} needs equal sizes outside dimension {d}: tensor {i} has {got} at "
+                f"dimension {j}, not {want} ({shapes})"
             )
 
-        shape.append(_agree(ctx, [t.shape[j] for _, t in same_rank], "SC302", message))
+        _match_shapes(ctx, shape, t.shape, d, "SC302", message)
+    total: Dim = 0
+    for _, t in same_rank:
+        total = total + t.shape[d]
+    shape[d] = total if len(same_rank) == len(kept) else UNKNOWN
     return TensorValue(tuple(shape), dtype, const)
 
 
@@ -150,16 +164,18 @@ def stack(ctx: Any, tensors: Any, dim: Any = 0, *, out: Any = None) -> Any:
     d = wrap_dim(ctx, dim, ref.ndim + 1)
     shape: list[Dim] = list(ref.shape)
     for i, t in enumerate(found[1:], start=1):
-        message = (
-            f"{ctx.layer} needs equal shapes: tensor 0 is {format_shape(ref.shape)}, tensor {i} "
-            f"is {format_shape(t.shape)}"
-        )
+
+        def message(*_: Any, i: int = i, t: TensorValue = t) -> str:
+            return (
+                f"{ctx.layer} needs equal shapes: tensor 0 is {format_shape(ref.shape)}, "
+                f"tensor {i} is {format_shape(t.shape)}"
+            )
+
         if t.ndim != ref.ndim:
-            ctx.report("SC303", message)
+            ctx.report("SC303", message())
             shape = [UNKNOWN] * ref.ndim
             continue
-        for j, size in enumerate(t.shape):
-            shape[j] = _agree(ctx, [shape[j], size], "SC303", lambda *_, m=message: m)
+        _match_shapes(ctx, shape, t.shape, None, "SC303", message)
     if d is None:
         return TensorValue((UNKNOWN,) * (ref.ndim + 1), dtype, const)
     shape.insert(d, len(found))
