@@ -48,7 +48,7 @@ def _rank(ctx: Any, t: TensorValue, ranks: Sequence[int], what: str) -> bool:
 def matmul_core(ctx: Any, a: Any, b: Any) -> Any:
     """torch.matmul(a, b) for tensors of any rank >= 1."""
     if not isinstance(a, TensorValue) or not isinstance(b, TensorValue):
-        ctx.report("SC206", f"{ctx.layer} needs two tensors, got {a!r} and {b!r}")
+        ctx.report("SC306", f"{ctx.layer} needs two tensors, got {a!r} and {b!r}")
         return OPAQUE
     dtype = result_dtype((a, b))
     const = a.const and b.const

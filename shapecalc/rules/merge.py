@@ -279,6 +279,8 @@ def chunk(ctx: Any, input: TensorValue, chunks: Any, dim: Any = 0) -> Any:
     d = _split_dim(ctx, input, dim)
     if d is None:
         return OPAQUE
+    if chunks is UNKNOWN or input.shape[d] is UNKNOWN:
+        return OPAQUE  # opaque after an earlier finding: stay silent
     chunks = ctx.concrete(chunks, "number of chunks")
     if chunks is None:
         return OPAQUE
@@ -309,6 +311,8 @@ def split_core(ctx: Any, x: TensorValue, split: Any, dim: Any) -> Any:
     size = x.shape[d]
     if isinstance(split, (tuple, list)):
         return _split_sizes(ctx, x, d, list(split))
+    if split is UNKNOWN or size is UNKNOWN:
+        return OPAQUE  # opaque after an earlier finding: stay silent
     if isinstance(split, bool) or (isinstance(split, int) and split < 0):
         ctx.report("SC405", f"{ctx.layer}: split_size must not be negative, got {split!r}")
         return OPAQUE
@@ -470,6 +474,8 @@ def unbind(ctx: Any, input: TensorValue, dim: Any = 0) -> Any:
         return OPAQUE
     d = wrap_dim(ctx, dim, input.ndim)
     if d is None:
+        return OPAQUE
+    if input.shape[d] is UNKNOWN:
         return OPAQUE
     count = ctx.concrete(input.shape[d], f"size at dimension {d} to unbind")
     if count is None:
