@@ -309,12 +309,12 @@ def elementwise(
     tensors = [v for v in operands if isinstance(v, TensorValue)]
     before = len(ctx.reported)
     out = broadcast_shapes(ctx, [t.shape for t in tensors])
-    _warn_constant_growth(ctx, tensors, out)
-    if inplace is not None:
+    if inplace is not None:  # growing in place is an error of its own, not SC305
         if len(ctx.reported) > before:  # the broadcast failed already: one finding is enough
             out = inplace.shape
         check_inplace(ctx, inplace, out, cast_from)
         return inplace
+    _warn_constant_growth(ctx, tensors, out)
     return TensorValue(out, dtype, bool(tensors) and all(t.const for t in tensors))
 
 

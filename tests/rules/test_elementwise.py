@@ -467,3 +467,11 @@ def test_tensor_comparison_operator_is_bool():
     graph.add(Node("output", "output", OUTPUT, (Ref("r"),)))
     out = propagate(graph).values["r"]
     assert out.shape == (2, 3) and out.dtype == "bool"
+
+
+def test_inplace_growth_by_a_constant_is_an_error_not_a_warning():
+    analysis = _analyse(
+        "x.sub_(m)", x=TensorValue((2, 1, 4, 4)), m=TensorValue((3, 1, 1), const=True)
+    )
+    assert [d.code for d in analysis.diagnostics] == ["SC301"]
+    assert run_torch("x.sub_(m)", {"x": (2, 1, 4, 4), "m": (3, 1, 1)}).error is not None
