@@ -114,10 +114,16 @@ def _named_dtype(dtype: Any) -> str | None:
 
 def _reduce(
     ctx: Any, x: TensorValue, dim: Any, keepdim: bool, dtype: str, nonempty: bool = False
-) -> TensorValue:
+) -> Any:
+    """The reduced tensor; after a bad dim argument its sizes are opaque, and so is its rank
+    when a dim list was bad (how many dims it would have dropped is unknown)."""
     dims = wrap_dims(ctx, dim, x.ndim)
     if dims is None:
-        return TensorValue((UNKNOWN,) * (x.ndim if keepdim else 0), dtype, x.const)
+        single = not isinstance(dim, (tuple, list)) or len(dim) == 1
+        if not keepdim and not single:
+            return OPAQUE
+        rank = x.ndim if keepdim else max(x.ndim - 1, 0)
+        return TensorValue((UNKNOWN,) * rank, dtype, x.const)
     if nonempty:
         _check_nonempty(ctx, x, dims)
     return TensorValue(reduced_shape(x.shape, dims, keepdim), dtype, x.const)
@@ -167,7 +173,7 @@ def sum_mean(
     *,
     dtype: Any = None,
     out: Any = None,
-) -> TensorValue:
+) -> Any:
     """torch.sum / mean: integer and bool sums are int64; means need a floating input."""
     name = ctx.op.rsplit(".", 1)[-1]
     want = _named_dtype(dtype)
@@ -196,7 +202,7 @@ def prod(
     *,
     dtype: Any = None,
     out: Any = None,
-) -> TensorValue:
+) -> Any:
     """torch.prod reduces one dim (an int) or everything; it takes no dim tuple."""
     result = _named_dtype(dtype) or ("int64" if category(input.dtype) < 2 else input.dtype)
     if isinstance(dim, (tuple, list)):
@@ -220,7 +226,7 @@ def prod(
 )
 def amax(
     ctx: Any, input: TensorValue, dim: Any = (), keepdim: bool = False, *, out: Any = None
-) -> TensorValue:
+) -> Any:
     """torch.amax / amin: dim=() (the default) reduces every dim; no empty reduced dim."""
     return _reduce(ctx, input, dim, keepdim, input.dtype, nonempty=True)
 
@@ -239,7 +245,7 @@ def amax(
 )
 def all_any(
     ctx: Any, input: TensorValue, dim: Any = None, keepdim: bool = False, *, out: Any = None
-) -> TensorValue:
+) -> Any:
     """torch.all / any: bool (uint8 stays uint8); an empty dim list reduces nothing."""
     dtype = "uint8" if input.dtype == "uint8" else "bool"
     if isinstance(dim, (tuple, list)) and not dim:
@@ -259,7 +265,7 @@ def all_any(
 )
 def logsumexp(
     ctx: Any, input: TensorValue, dim: Any, keepdim: bool = False, *, out: Any = None
-) -> TensorValue:
+) -> Any:
     """torch.logsumexp: dim is required. An empty dim reduces everything but only works
     with keepdim (or a 0-d or empty input): ATen's result is broadcast against a kept-dims
     shape ("output with shape [] doesn't match the broadcast shape [1, 1]")."""
@@ -282,7 +288,7 @@ def logsumexp(
         bad("x.count_nonzero(dim=(0, 0))", "SC405", x=(2, 3)),
     ],
 )
-def count_nonzero(ctx: Any, input: TensorValue, dim: Any = None) -> TensorValue:
+def count_nonzero(ctx: Any, input: TensorValue, dim: Any = None) -> Any:
     return _reduce(ctx, input, dim, False, "int64")
 
 
@@ -316,7 +322,7 @@ def std_var(
     *,
     correction: Any = None,
     out: Any = None,
-) -> TensorValue:
+) -> Any:
     """torch.std / var, both overloads: (dim, *, correction, keepdim) and (dim, unbiased,
     keepdim)."""
     dim, keep = _std_args(dim, unbiased, keepdim)
@@ -370,7 +376,7 @@ def norm(
     keepdim: bool = False,
     out: Any = None,
     dtype: Any = None,
-) -> TensorValue:
+) -> Any:
     """torch.norm (torch/functional.py): 'fro' over None, one or two dims and any number p
     are vector norms; 'nuc' (and 'fro' over more than two dims) are matrix norms over
     exactly two distinct dims."""
@@ -398,7 +404,9 @@ def norm(
 # ------------------------------------------------------------- values with their indices
 
 
-def _pair(values: TensorValue) -> ValuesIndices:
+def _pair(values: Any) -> Any:
+    if not isinstance(values, TensorValue):
+        return OPAQUE
     return ValuesIndices(values, TensorValue(values.shape, "int64", values.const))
 
 
@@ -454,7 +462,7 @@ def max_min(
 )
 def argmax(
     ctx: Any, input: TensorValue, dim: Any = None, keepdim: bool = False, *, out: Any = None
-) -> TensorValue:
+) -> Any:
     """torch.argmax: int64; dim=None flattens (keepdim then keeps every dim as 1)."""
     return _reduce(ctx, input, None if dim is None else [dim], keepdim, "int64", nonempty=True)
 

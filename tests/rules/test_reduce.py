@@ -189,3 +189,10 @@ def test_max_with_dim_returns_values_and_indices():
     (value,) = [analysis.values[n.args[0].node] for n in analysis.graph.outputs]
     assert value.values.shape == (2,) and value.indices.dtype == "int64"
     assert value[0].shape == (2,)
+
+
+def test_bad_dim_makes_no_follow_on_errors():
+    """A bad dim list leaves the rank unknown (opaque); a bad single dim drops one dim."""
+    for source in ("torch.flatten(x.sum((0, 5)), 2)", "torch.flatten(x.mean(4), 2)"):
+        analysis = assert_agree(source, {"x": (2, 3, 4, 5)}, code="SC404")
+        assert errors(analysis) == ["SC404"], source
