@@ -292,12 +292,12 @@ def chunk(ctx: Any, input: TensorValue, chunks: Any, dim: Any = 0) -> Any:
         return _pieces(input, d, [0] * chunks)
     if chunks == 1:
         return (input,)
+    piece = (size + chunks - 1) // chunks
     if isinstance(size, int):
-        sizes = _equal_pieces(ctx, size, -(-size // chunks))
-    elif ctx.decide(sym.divisible(size, chunks)) is True:
-        sizes = [size // chunks] * chunks
-    else:
-        sizes = None
+        sizes = _equal_pieces(ctx, size, piece)
+    else:  # chunks pieces exactly when the last one is not empty
+        last = size - (chunks - 1) * piece
+        sizes = [piece] * (chunks - 1) + [last] if ctx.decide(sym.ge(last, 1)) else None
     if sizes is None:
         ctx.concrete(size, f"size at dimension {d} to count chunk's pieces")
         return OPAQUE

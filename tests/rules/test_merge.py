@@ -215,6 +215,8 @@ def test_chunk_of_symbolic_size_needs_a_concrete_size():
     assert analysis.values[analysis.graph.outputs[0].args[0].node] is OPAQUE
     even = propagate(graph_from_expression("x.chunk(2, 1)", {"x": TensorValue((2, 2 * C))}))
     assert even.output_shapes == [(2, C), (2, C)] and not even.diagnostics
+    odd = propagate(graph_from_expression("x.chunk(3, 1)", {"x": TensorValue((2, 6 * C + 2))}))
+    assert odd.output_shapes == [(2, 2 * C + 1), (2, 2 * C + 1), (2, 2 * C)]
 
 
 def test_split_sizes_symbolic_constraint():
