@@ -473,6 +473,8 @@ def elementwise_binary(ctx: Any, op: str, a: Any, b: Any, *, rounding_mode: Any 
     kind = BINARY[name]
     operands = (a, b)
     common = result_dtype(operands)
+    if name in ("div", "truediv") and rounding_mode is not None:
+        kind = Binary(no_bool_pair=True)  # div_floor / div_trunc have no bool kernel
     _dtype_errors(ctx, name, kind, operands, common)
     dtype = binary_dtype(name, operands, rounding_mode)
     target = a if inplace and isinstance(a, TensorValue) else None
@@ -904,6 +906,17 @@ def require_tensors(ctx: Any, **operands: Any) -> None:
             ctx.report("SC306", f"{ctx.layer} needs a tensor as {name}, got {value!r}")
 
 
+def _clamp_dtype(ctx: Any, operands: Sequence[Any]) -> str:
+    """The common dtype. For bool, only one tensor bound works (it runs as maximum or
+    minimum); a number bound or both tensor bounds hit kernels that have no bool version."""
+    dtype = result_dtype(operands)
+    bounds = operands[1:]
+    tensors = [b for b in bounds if isinstance(b, TensorValue)]
+    if dtype == "bool" and (len(tensors) != len(bounds) or len(tensors) == 2):
+        ctx.report("SC207", f"{ctx.layer} is not implemented for these bool operands")
+    return dtype
+
+
 def _bound_missing(ctx: Any, min: Any, max: Any) -> None:
     if min is None and max is None:
         ctx.report("SC306", f"{ctx.layer}: at least one of min and max must be given")
@@ -932,7 +945,7 @@ def clamp(
     """torch.clamp: min and max may be numbers or tensors; all broadcast together."""
     _bound_missing(ctx, min, max)
     operands = [v for v in (input, min, max) if v is not None]
-    dtype = result_dtype(operands)
+    dtype = _clamp_dtype(ctx, operands)
     inplace = input if ctx.op.endswith("_") else None
     return elementwise(ctx, operands, dtype, inplace=inplace, cast_from=dtype)
 
@@ -951,7 +964,7 @@ def clamp(
     ],
 )
 def clamp_bound(ctx: Any, input: TensorValue, bound: Any) -> TensorValue:
-    dtype = result_dtype((input, bound))
+    dtype = _clamp_dtype(ctx, (input, bound))
     inplace = input if ctx.op.endswith("_") else None
     return elementwise(ctx, (input, bound), dtype, inplace=inplace, cast_from=dtype)
 
@@ -971,7 +984,13 @@ def lerp(ctx: Any, input: TensorValue, end: Any, weight: Any, *, out: Any = None
     """torch.lerp(input, end, weight): input + weight * (end - input), all three broadcast;
     end must be a tensor, weight may be a number."""
     require_tensors(ctx, end=end)
-    dtype = result_dtype((input, end))
+    if category(input.dtype) < 2:
+        ctx.report("SC207", f"{ctx.layer} needs a floating point input, got {input.dtype}")
+    # ATen's lerp checks: end, and a weight tensor that is not 0-d, have input's dtype
+    for what, t in (("end", end), ("weight", weight)):
+        if isinstance(t, TensorValue) and t.dtype != input.dtype and (what == "end" or t.ndim):
+            ctx.report("SC207", f"{ctx.layer}: {what} must be {input.dtype}, got {t.dtype}")
+    dtype = result_dtype((input, end, weight))
     inplace = input if ctx.op.endswith("_") else None
     return elementwise(ctx, (input, end, weight), dtype, inplace=inplace, cast_from=dtype)
 
@@ -1014,6 +1033,8 @@ def addc(
         ctx.report("SC207", f"{ctx.layer}: integer division with addcdiv is not supported")
     operands = (input, tensor1, tensor2)
     dtype = result_dtype(operands)
+    if dtype == "bool":
+        ctx.report("SC207", f"{ctx.layer} is not implemented for bool tensors")
     inplace = input if ctx.op.endswith("_") else None
     return elementwise(ctx, operands, dtype, inplace=inplace, cast_from=dtype)
 

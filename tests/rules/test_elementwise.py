@@ -165,6 +165,16 @@ UNARY_FORMS = [
 ]
 
 
+CLAMPS = [
+    "torch.clamp(x, y)",
+    "torch.clamp(x, True)",
+    "torch.clamp(x, 0, 2)",
+    "torch.clamp_min(x, y)",
+    "x.clamp_max(2)",
+    "x.clamp(max=y)",
+]
+
+
 def torch_dtype(source: str, inputs: dict, dtypes: dict) -> str | None:
     env = {"torch": torch, "nn": torch.nn}
     for name, shape in inputs.items():
@@ -199,7 +209,7 @@ def assert_dtype_agrees(source: str, inputs: dict, dtypes: dict) -> None:
 
 
 @given(
-    st.sampled_from(UNARY_FORMS + BINARY_FORMS + INPLACE_FORMS[:6]),
+    st.sampled_from(UNARY_FORMS + BINARY_FORMS + INPLACE_FORMS + TERNARY_FORMS[3:8] + CLAMPS),
     st.sampled_from(["bool", "int64", "int32", "float32", "float64"]),
     st.sampled_from(["bool", "int64", "float32", "float64"]),
     st.sampled_from([(), (3,), (2, 3)]),
@@ -208,7 +218,8 @@ def assert_dtype_agrees(source: str, inputs: dict, dtypes: dict) -> None:
 def test_dtypes_match_torch(form, dx, dy, sx, sy):
     if "@" in form:
         return
-    assert_dtype_agrees(form, {"x": sx, "y": sy}, {"x": dx, "y": dy})
+    inputs = {"x": sx, "y": sy, "c": sy}
+    assert_dtype_agrees(form, inputs, {"x": dx, "y": dy, "c": dy})
 
 
 @given(
