@@ -19,6 +19,8 @@ priority operand is of a higher category (bool < integer < floating < complex).
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -146,6 +148,27 @@ def result_dtype(operands: Sequence[Any]) -> str:
 def can_cast(src: str, dst: str) -> bool:
     """torch.can_cast: never to a lower category (float to int, int to bool)."""
     return category(src) <= category(dst)
+
+
+def tensor_inputs(count: int = 1) -> Callable[[Callable], Callable]:
+    """Rule decorator: the rule's first ``count`` arguments must be tensors (torch raises
+    TypeError for a number there, as in ``torch.sum(2)``): SC306 and an opaque result."""
+
+    def wrap(fn: Callable) -> Callable:
+        names = list(inspect.signature(fn).parameters)[1 : count + 1]
+
+        @functools.wraps(fn)
+        def rule(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+            values = list(args[:count]) + [kwargs.get(n) for n in names[len(args) :]]
+            for name, value in zip(names, values):
+                if not isinstance(value, TensorValue):
+                    ctx.report("SC306", f"{ctx.layer} needs a tensor as {name}, got {value!r}")
+                    return OPAQUE
+            return fn(ctx, *args, **kwargs)
+
+        return rule
+
+    return wrap
 
 
 # ------------------------------------------------------------------------------ broadcasting
@@ -689,6 +712,14 @@ def _unary_names(ops: Sequence[str], inplace: bool = True) -> list[str]:
     return names
 
 
+def _not_a_tensor(ctx: Any, input: Any) -> bool:
+    """torch.exp(2.0) is a TypeError: the torch./Tensor. unary forms take tensors only."""
+    if isinstance(input, TensorValue):
+        return False
+    ctx.report("SC306", f"{ctx.layer} needs a tensor, got {input!r}")
+    return True
+
+
 def _unary_dtype(ctx: Any, input: TensorValue, dtype: str) -> TensorValue:
     """The result of a unary op computed in ``dtype``; an in-place form keeps input's dtype
     and needs the result to be castable to it."""
@@ -710,11 +741,14 @@ def _unary_dtype(ctx: Any, input: TensorValue, dtype: str) -> TensorValue:
         ok("x.sqrt()", (4,), x=(4,), dtypes={"x": "int64"}),
         ok("x.log_()", (), x=()),
         bad("x.exp_()", "SC207", x=(3,), dtypes={"x": "int64"}),
+        bad("torch.exp(2.0)", "SC306"),
     ],
 )
-def unary_float(ctx: Any, input: TensorValue, *, out: Any = None) -> TensorValue:
+def unary_float(ctx: Any, input: TensorValue, *, out: Any = None) -> Any:
     """Floating-point math (exp, log, sqrt, trigonometry, erf, ...): same shape; integer and
     bool inputs give the default float dtype (torch's unary float ops)."""
+    if _not_a_tensor(ctx, input):
+        return OPAQUE
     return _unary_dtype(ctx, input, input.dtype if category(input.dtype) >= 2 else DEFAULT_FLOAT)
 
 
@@ -796,10 +830,13 @@ def python_unary(ctx: Any, name: str, value: Any) -> Any:
         ok("torch.isnan(x)", (2, 3), x=(2, 3)),
         ok("x.logical_not_()", (4,), x=(4,)),
         ok("torch.signbit(x)", (), x=()),
+        bad("torch.isnan(2.0)", "SC306"),
     ],
 )
-def unary_bool(ctx: Any, input: TensorValue, *, out: Any = None) -> TensorValue:
+def unary_bool(ctx: Any, input: TensorValue, *, out: Any = None) -> Any:
     """isnan, isinf, isfinite, signbit, logical_not: same shape, bool (in place: same dtype)."""
+    if _not_a_tensor(ctx, input):
+        return OPAQUE
     return _unary_dtype(ctx, input, "bool")
 
 
@@ -812,7 +849,9 @@ def unary_bool(ctx: Any, input: TensorValue, *, out: Any = None) -> TensorValue:
         bad("x.bitwise_not()", "SC207", x=(3,)),
     ],
 )
-def bitwise_not(ctx: Any, input: TensorValue, *, out: Any = None) -> TensorValue:
+def bitwise_not(ctx: Any, input: TensorValue, *, out: Any = None) -> Any:
+    if _not_a_tensor(ctx, input):
+        return OPAQUE
     if category(input.dtype) > 1:
         ctx.report(
             "SC207", f"{ctx.layer}: bitwise_not needs an integer or bool tensor, got {input.dtype}"
@@ -830,8 +869,10 @@ def bitwise_not(ctx: Any, input: TensorValue, *, out: Any = None) -> TensorValue
         bad("torch.round(x, decimals=1)", "SC207", x=(3,), dtypes={"x": "int64"}),
     ],
 )
-def round_(ctx: Any, input: TensorValue, *, decimals: int = 0, out: Any = None) -> TensorValue:
+def round_(ctx: Any, input: TensorValue, *, decimals: int = 0, out: Any = None) -> Any:
     """torch.round: same shape and dtype; not for bool, decimals only for floating point."""
+    if _not_a_tensor(ctx, input):
+        return OPAQUE
     if input.dtype == "bool":
         ctx.report("SC207", f"{ctx.layer}: round is not supported on a bool tensor")
     if decimals != 0 and category(input.dtype) < 2:
@@ -849,6 +890,7 @@ def round_(ctx: Any, input: TensorValue, *, decimals: int = 0, out: Any = None) 
     examples=[
         ok("torch.nan_to_num(x, nan=0.0, posinf=1.0)", (2, 3), x=(2, 3)),
         ok("x.nan_to_num_()", (3,), x=(3,), dtypes={"x": "int64"}),
+        bad("torch.nan_to_num(1.0)", "SC306"),
     ],
 )
 def nan_to_num(
@@ -859,7 +901,9 @@ def nan_to_num(
     neginf: Any = None,
     *,
     out: Any = None,
-) -> TensorValue:
+) -> Any:
+    if _not_a_tensor(ctx, input):
+        return OPAQUE
     return input
 
 
@@ -939,6 +983,7 @@ def _bound_missing(ctx: Any, min: Any, max: Any) -> None:
         bad("x.clamp_(y)", "SC301", x=(3,), y=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def clamp(
     ctx: Any, input: TensorValue, min: Any = None, max: Any = None, *, out: Any = None
 ) -> TensorValue:
@@ -963,6 +1008,7 @@ def clamp(
         bad("x.clamp_min_(y)", "SC301", x=(3,), y=(2, 1)),
     ],
 )
+@tensor_inputs(1)
 def clamp_bound(ctx: Any, input: TensorValue, bound: Any) -> TensorValue:
     dtype = _clamp_dtype(ctx, (input, bound))
     inplace = input if ctx.op.endswith("_") else None
@@ -980,6 +1026,7 @@ def clamp_bound(ctx: Any, input: TensorValue, bound: Any) -> TensorValue:
         bad("x.lerp_(y, 0.5)", "SC301", x=(3,), y=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def lerp(ctx: Any, input: TensorValue, end: Any, weight: Any, *, out: Any = None) -> TensorValue:
     """torch.lerp(input, end, weight): input + weight * (end - input), all three broadcast;
     end must be a tensor, weight may be a number."""
@@ -1016,6 +1063,7 @@ def lerp(ctx: Any, input: TensorValue, end: Any, weight: Any, *, out: Any = None
         ),
     ],
 )
+@tensor_inputs(1)
 def addc(
     ctx: Any,
     input: TensorValue,
@@ -1053,6 +1101,7 @@ def addc(
         bad("x.masked_fill(m, v)", "SC206", x=(3,), m=(3,), v=(1,), dtypes={"m": "bool"}),
     ],
 )
+@tensor_inputs(2)
 def masked_fill(ctx: Any, input: TensorValue, mask: TensorValue, value: Any) -> TensorValue:
     """Tensor.masked_fill: the bool mask broadcasts with self (out of place: both grow; in
     place: into self); a tensor value must be 0-d."""

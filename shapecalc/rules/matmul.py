@@ -18,7 +18,14 @@ from .. import symbolic as sym
 from ..symbolic import UNKNOWN, Dim
 from ..values import OPAQUE, TensorValue, format_shape
 from . import bad, ok, shape_rule
-from .elementwise import broadcast_dim, broadcast_two, check_inplace, is_one, result_dtype
+from .elementwise import (
+    broadcast_dim,
+    broadcast_two,
+    check_inplace,
+    is_one,
+    result_dtype,
+    tensor_inputs,
+)
 from .reduce import wrap_dim
 
 
@@ -113,6 +120,7 @@ def _mm(ctx: Any, a: TensorValue, b: TensorValue) -> tuple[Dim, Dim] | None:
         bad("x.mm(y)", "SC206", x=(3,), y=(3, 4)),
     ],
 )
+@tensor_inputs(2)
 def mm(ctx: Any, input: TensorValue, mat2: TensorValue, *, out: Any = None) -> TensorValue:
     shape = _mm(ctx, input, mat2)
     dtype = result_dtype((input, mat2))
@@ -146,6 +154,7 @@ def _bmm(ctx: Any, a: TensorValue, b: TensorValue) -> tuple[Dim, Dim, Dim] | Non
         bad("torch.bmm(x, y)", "SC206", x=(2, 3), y=(2, 3, 4)),
     ],
 )
+@tensor_inputs(2)
 def bmm(ctx: Any, input: TensorValue, mat2: TensorValue, *, out: Any = None) -> TensorValue:
     shape = _bmm(ctx, input, mat2)
     dtype = result_dtype((input, mat2))
@@ -161,6 +170,7 @@ def bmm(ctx: Any, input: TensorValue, mat2: TensorValue, *, out: Any = None) -> 
         bad("torch.mv(x, v)", "SC206", x=(2, 3), v=(1, 3)),
     ],
 )
+@tensor_inputs(2)
 def mv(ctx: Any, input: TensorValue, vec: TensorValue, *, out: Any = None) -> TensorValue:
     dtype = result_dtype((input, vec))
     if not (_rank(ctx, input, (2,), "matrix") and _rank(ctx, vec, (1,), "vector")):
@@ -186,6 +196,7 @@ def mv(ctx: Any, input: TensorValue, vec: TensorValue, *, out: Any = None) -> Te
         bad("torch.inner(x, y)", "SC304", x=(2, 3), y=(3, 2)),
     ],
 )
+@tensor_inputs(2)
 def dot(ctx: Any, input: TensorValue, other: TensorValue, *, out: Any = None) -> TensorValue:
     """dot/vdot: two 1-D tensors of one size -> 0-d. inner: contracts the last dims
     (a 0-d operand multiplies elementwise)."""
@@ -212,6 +223,7 @@ def dot(ctx: Any, input: TensorValue, other: TensorValue, *, out: Any = None) ->
         bad("x.outer(y)", "SC206", x=(3,), y=(4, 1)),
     ],
 )
+@tensor_inputs(2)
 def outer(ctx: Any, input: TensorValue, vec2: TensorValue, *, out: Any = None) -> TensorValue:
     dtype = result_dtype((input, vec2))
     if not (_rank(ctx, input, (1,), "first vector") and _rank(ctx, vec2, (1,), "second vector")):
@@ -268,6 +280,7 @@ def _add_term(
         bad("torch.addmm(b, x, y)", "SC304", b=(4,), x=(2, 3), y=(2, 4)),
     ],
 )
+@tensor_inputs(3)
 def addmm(
     ctx: Any,
     input: TensorValue,
@@ -296,6 +309,7 @@ def addmm(
         bad("b.addbmm(x, y)", "SC304", b=(4,), x=(2, 2, 3), y=(3, 3, 4)),
     ],
 )
+@tensor_inputs(3)
 def baddbmm(
     ctx: Any,
     input: TensorValue,
@@ -324,6 +338,7 @@ def baddbmm(
         bad("torch.addmv(b, x, v)", "SC301", b=(3,), x=(2, 3), v=(3,)),
     ],
 )
+@tensor_inputs(3)
 def addmv(
     ctx: Any,
     input: TensorValue,
@@ -350,6 +365,7 @@ def addmv(
         bad("torch.addr(b, x, y)", "SC301", b=(2,), x=(2,), y=(3,)),
     ],
 )
+@tensor_inputs(3)
 def addr(
     ctx: Any,
     input: TensorValue,
@@ -610,6 +626,7 @@ def _tensordot_dims(ctx: Any, a: TensorValue, b: TensorValue, dims: Any) -> Any:
         bad("torch.tensordot(x, y, 3)", "SC306", x=(2, 3), y=(3, 4)),
     ],
 )
+@tensor_inputs(2)
 def tensordot(
     ctx: Any, a: TensorValue, b: TensorValue, dims: Any = 2, out: Any = None
 ) -> TensorValue:

@@ -17,7 +17,7 @@ from .. import symbolic as sym
 from ..symbolic import UNKNOWN, Dim
 from ..values import OPAQUE, TensorValue, format_shape
 from . import bad, ok, shape_rule
-from .elementwise import broadcast_shapes, result_dtype, simplest
+from .elementwise import broadcast_shapes, result_dtype, simplest, tensor_inputs
 from .reduce import wrap_dim
 
 
@@ -273,6 +273,7 @@ def _equal_pieces(ctx: Any, size: Dim, piece: Dim) -> list[Dim] | None:
         bad("x.chunk(2, 2)", "SC404", x=(2, 5)),
     ],
 )
+@tensor_inputs(1)
 def chunk(ctx: Any, input: TensorValue, chunks: Any, dim: Any = 0) -> Any:
     """torch.chunk: pieces of ceil(size/chunks), so possibly fewer than chunks; a dim of size
     0 gives chunks empty pieces."""
@@ -361,6 +362,7 @@ def _split_sizes(ctx: Any, x: TensorValue, d: int, sizes: list[Any]) -> Any:
         bad("torch.split(x, 2, 1)", "SC404", x=(5,)),
     ],
 )
+@tensor_inputs(1)
 def split(ctx: Any, tensor: TensorValue, split_size_or_sections: Any, dim: Any = 0) -> Any:
     """torch.split (torch/functional.py): an int size or a list of sizes."""
     return split_core(ctx, tensor, split_size_or_sections, dim)
@@ -376,6 +378,7 @@ def split(ctx: Any, tensor: TensorValue, split_size_or_sections: Any, dim: Any =
         bad("x.split(-1)", "SC405", x=(5,)),
     ],
 )
+@tensor_inputs(1)
 def tensor_split_method(ctx: Any, self: TensorValue, split_size: Any, dim: Any = 0) -> Any:
     """Tensor.split(split_size, dim=0) (torch/_tensor.py): an int or a list of sizes."""
     return split_core(ctx, self, split_size, dim)
@@ -389,6 +392,7 @@ def tensor_split_method(ctx: Any, self: TensorValue, split_size: Any, dim: Any =
         bad("x.split_with_sizes([1, 1])", "SC405", x=(3,)),
     ],
 )
+@tensor_inputs(1)
 def split_with_sizes(ctx: Any, input: TensorValue, split_sizes: Any, dim: Any = 0) -> Any:
     d = _split_dim(ctx, input, dim)
     if d is None:
@@ -423,6 +427,7 @@ def _clamp_index(i: Any, size: Dim) -> Dim:
         bad("torch.tensor_split(x, 2)", "SC206", x=()),
     ],
 )
+@tensor_inputs(1)
 def tensor_split(
     ctx: Any,
     input: TensorValue,
@@ -467,6 +472,7 @@ def tensor_split(
         bad("x.unbind(2)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def unbind(ctx: Any, input: TensorValue, dim: Any = 0) -> Any:
     """torch.unbind: one tensor per index of dim, without that dim."""
     if input.ndim == 0:

@@ -17,7 +17,7 @@ from ..arith import normalize_dim
 from ..symbolic import UNKNOWN, Dim
 from ..values import OPAQUE, TensorValue, format_shape
 from . import bad, ok, shape_rule
-from .elementwise import DEFAULT_FLOAT, category, elementwise_binary
+from .elementwise import DEFAULT_FLOAT, category, elementwise_binary, tensor_inputs
 
 
 class ValuesIndices(NamedTuple):
@@ -165,6 +165,7 @@ def _float_only(ctx: Any, x: TensorValue, dtype: str | None) -> str:
         bad("x.mean()", "SC207", x=(2, 3), dtypes={"x": "int64"}),
     ],
 )
+@tensor_inputs(1)
 def sum_mean(
     ctx: Any,
     input: TensorValue,
@@ -194,6 +195,7 @@ def sum_mean(
         bad("x.prod(-3)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def prod(
     ctx: Any,
     input: TensorValue,
@@ -224,6 +226,7 @@ def prod(
         bad("torch.amin(x, 3)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def amax(
     ctx: Any, input: TensorValue, dim: Any = (), keepdim: bool = False, *, out: Any = None
 ) -> Any:
@@ -243,6 +246,7 @@ def amax(
         bad("x.any(2)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def all_any(
     ctx: Any, input: TensorValue, dim: Any = None, keepdim: bool = False, *, out: Any = None
 ) -> Any:
@@ -263,6 +267,7 @@ def all_any(
         bad("torch.logsumexp(x, dim=())", "SC306", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def logsumexp(
     ctx: Any, input: TensorValue, dim: Any, keepdim: bool = False, *, out: Any = None
 ) -> Any:
@@ -288,6 +293,7 @@ def logsumexp(
         bad("x.count_nonzero(dim=(0, 0))", "SC405", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def count_nonzero(ctx: Any, input: TensorValue, dim: Any = None) -> Any:
     return _reduce(ctx, input, dim, False, "int64")
 
@@ -313,6 +319,7 @@ def _std_args(dim: Any, unbiased: Any, keepdim: Any) -> tuple[Any, bool]:
         bad("x.std()", "SC207", x=(2, 3), dtypes={"x": "int64"}),
     ],
 )
+@tensor_inputs(1)
 def std_var(
     ctx: Any,
     input: TensorValue,
@@ -339,6 +346,7 @@ def std_var(
         bad("torch.var_mean(x, 3)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def std_mean(
     ctx: Any,
     input: TensorValue,
@@ -368,6 +376,7 @@ def std_mean(
         bad("x.norm(dim=3)", "SC404", x=(2, 3, 4)),
     ],
 )
+@tensor_inputs(1)
 def norm(
     ctx: Any,
     input: TensorValue,
@@ -460,6 +469,7 @@ def max_min(
         bad("x.argmin(1)", "SC406", x=(2, 0)),
     ],
 )
+@tensor_inputs(1)
 def argmax(
     ctx: Any, input: TensorValue, dim: Any = None, keepdim: bool = False, *, out: Any = None
 ) -> Any:
@@ -481,6 +491,7 @@ def argmax(
         bad("x.median(2)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def median(
     ctx: Any, input: TensorValue, dim: Any = None, keepdim: bool = False, *, out: Any = None
 ) -> Any:
@@ -499,6 +510,7 @@ def median(
         bad("x.mode(1)", "SC406", x=(2, 0)),
     ],
 )
+@tensor_inputs(1)
 def mode(
     ctx: Any, input: TensorValue, dim: int = -1, keepdim: bool = False, *, out: Any = None
 ) -> ValuesIndices:
@@ -516,6 +528,7 @@ def mode(
         bad("x.kthvalue(0)", "SC406", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def kthvalue(
     ctx: Any,
     input: TensorValue,
@@ -558,6 +571,7 @@ def _check_k(ctx: Any, k: Any, size: Dim, low: int) -> None:
         bad("x.topk(2, 2)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def topk(
     ctx: Any,
     input: TensorValue,
@@ -595,6 +609,7 @@ def _along(ctx: Any, input: TensorValue, dim: Any) -> bool:
         bad("x.sort(2)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def sort(
     ctx: Any,
     input: TensorValue,
@@ -618,6 +633,7 @@ def sort(
         bad("x.argsort(-3)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def argsort(
     ctx: Any,
     input: TensorValue,
@@ -646,6 +662,7 @@ def argsort(
         bad("x.cumsum(2)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def cumulative(
     ctx: Any, input: TensorValue, dim: Any, *, dtype: Any = None, out: Any = None
 ) -> TensorValue:
@@ -675,6 +692,7 @@ def cumulative(
         bad("x.cummax(2)", "SC404", x=(2, 3)),
     ],
 )
+@tensor_inputs(1)
 def cummax(ctx: Any, input: TensorValue, dim: Any, *, out: Any = None) -> ValuesIndices:
     """torch.cummax / cummin: values and indices of input's shape (an input with no elements
     returns before its dim is checked)."""
@@ -694,6 +712,7 @@ def cummax(ctx: Any, input: TensorValue, dim: Any, *, out: Any = None) -> Values
         bad("x.aminmax(dim=1)", "SC406", x=(2, 0)),
     ],
 )
+@tensor_inputs(1)
 def aminmax(
     ctx: Any, input: TensorValue, *, dim: Any = None, keepdim: bool = False, out: Any = None
 ) -> MinMax:

@@ -486,3 +486,20 @@ def test_inplace_growth_by_a_constant_is_an_error_not_a_warning():
     )
     assert [d.code for d in analysis.diagnostics] == ["SC301"]
     assert run_torch("x.sub_(m)", {"x": (2, 1, 4, 4), "m": (3, 1, 1)}).error is not None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "torch.exp(2.0)",
+        "torch.isnan(2.0)",
+        "torch.clamp(2.0, 0)",
+        "torch.lerp(x, 2.0, 0.5)",
+        "x.masked_fill(2.0, 0.0)",
+        "torch.maximum(x, 2)",
+        "torch.eq(2, x)",
+        "torch.addcmul(x, 2.0, x)",
+    ],
+)
+def test_number_where_torch_needs_a_tensor(source):
+    assert_agree(source, {"x": (2, 2)}, code="SC306")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -219,3 +220,11 @@ def test_matmul_mismatch_names_both_sizes():
     analysis = assert_agree("q @ k", {"q": (2, 5, 64), "k": (2, 5, 64)}, code="SC304")
     assert errors(analysis) == ["SC304"]
     assert analysis.output_shapes == [(2, 5, 64)]  # the declared output (2, 5, k's last)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["torch.mm(x, 2.0)", "torch.bmm(2.0, x)", "torch.dot(x, 2)", "torch.addmm(x, x, 2.0)"],
+)
+def test_number_operand_is_an_error(source):
+    assert_agree(source, {"x": (2, 2)}, code="SC306")

@@ -3,6 +3,7 @@ against real torch, and their symbolic soundness (U-Net skips, dense blocks)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -233,3 +234,16 @@ def test_broadcast_shapes():
     assert analysis.outputs == [2, 3]  # a torch.Size is a tuple of sizes
     bad = run_shapecalc("torch.broadcast_shapes((3,), (2, 2))", {})
     assert errors(bad) == ["SC301"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "torch.chunk(2.0, 2)",
+        "torch.split(2.0, 1)",
+        "torch.tensor_split(2.0, 2)",
+        "torch.unbind(2.0)",
+    ],
+)
+def test_number_input_is_an_error(source):
+    assert_agree(source, {}, code="SC306")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -196,3 +197,23 @@ def test_bad_dim_makes_no_follow_on_errors():
     for source in ("torch.flatten(x.sum((0, 5)), 2)", "torch.flatten(x.mean(4), 2)"):
         analysis = assert_agree(source, {"x": (2, 3, 4, 5)}, code="SC404")
         assert errors(analysis) == ["SC404"], source
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "torch.sum(2.0)",
+        "torch.mean(2.0, 0)",
+        "torch.amax(2.0)",
+        "torch.std(2.0)",
+        "torch.norm(2.0)",
+        "torch.argmax(2.0)",
+        "torch.max(2.0)",
+        "torch.topk(2.0, 1)",
+        "torch.sort(2.0)",
+        "torch.cumsum(2.0, 0)",
+        "torch.logsumexp(2.0, 0)",
+    ],
+)
+def test_number_input_is_an_error(source):
+    assert_agree(source, {}, code="SC306")
