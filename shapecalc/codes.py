@@ -334,6 +334,21 @@ _code(
     "torch.tensor([0.1307]).view(1, 1, 1)",
 )
 
+_code(
+    "SC306",
+    "invalid-op-argument",
+    E,
+    "An elementwise, merge or matrix op gets an argument it does not accept.",
+    what="Checks the non-tensor arguments of elementwise ops, cat/stack, einsum and "
+    "reductions: clamp needs min or max, div's rounding_mode is None, 'trunc' or 'floor', "
+    "cat and stack need at least one tensor, einsum's equation must fit its operands, a "
+    "norm's p must exist for the dims it reduces.",
+    why="PyTorch raises at run time, e.g. 'torch.clamp: At least one of 'min' or 'max' must "
+    "not be None' or 'einsum(): fewer operands were provided than specified in the equation'.",
+    example="torch.einsum('bij,bjk->bik', q)   # two operands named, one given",
+    instead="torch.einsum('bij,bjk->bik', q, k)",
+)
+
 # ------------------------------------------------------------- SC4xx flatten, reshape, linear
 _code(
     "SC401",
