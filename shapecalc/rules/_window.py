@@ -30,6 +30,31 @@ def split_input(
     return None
 
 
+def is_int(value: Any) -> bool:
+    """An integer argument: a Python int (bool included, as torch accepts it) or a size."""
+    return isinstance(value, (int, sym.Expr)) or value is sym.UNKNOWN
+
+
+def output_entry(ctx: Any, value: Any, i: int, what: str = "output_size") -> Any:
+    """One requested output size: an integer >= 0 (negative: SC109). PyTorch returns an empty
+    tensor for 0 without complaint, so 0 is a warning (SC111)."""
+    if not is_int(value):
+        ctx.report("SC109", f"{ctx.layer}: {what} must be integers, got {value!r}")
+        return sym.UNKNOWN
+    if (
+        ctx.check(
+            sym.ge(value, 0),
+            "SC109",
+            f"{ctx.layer}: {what} {value} at spatial dim {i} is negative",
+        )
+        is False
+    ):
+        return sym.UNKNOWN
+    if ctx.decide(sym.eq(value, 0)) is True:
+        ctx.report("SC111", f"{ctx.layer}: {what} 0 at spatial dim {i} gives an empty output")
+    return value
+
+
 def _spatial_names(n: int) -> list[str]:
     return {1: ["L"], 2: ["H", "W"], 3: ["D", "H", "W"]}.get(n, [f"S{i}" for i in range(n)])
 

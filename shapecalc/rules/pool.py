@@ -18,12 +18,7 @@ from .. import symbolic as sym
 from ..arith import scaled_size, spatial_rank
 from ..values import TensorValue
 from . import bad, ok, shape_rule
-from ._window import split_input, tuple_arg, windows
-
-
-def is_int(value: Any) -> bool:
-    """An integer argument: a Python int (bool included, as torch accepts it) or a size."""
-    return isinstance(value, (int, sym.Expr)) or value is sym.UNKNOWN
+from ._window import is_int, output_entry, split_input, tuple_arg, windows
 
 
 def with_indices(out: TensorValue) -> tuple[TensorValue, TensorValue]:
@@ -403,26 +398,6 @@ def lp_pool_functional(
 
 
 # ------------------------------------------------------------------------- adaptive pooling
-
-
-def output_entry(ctx: Any, value: Any, i: int, what: str = "output_size") -> Any:
-    """One requested output size: an integer >= 0 (negative: SC109). PyTorch returns an empty
-    tensor for 0 without complaint, so 0 is a warning (SC111)."""
-    if not is_int(value):
-        ctx.report("SC109", f"{ctx.layer}: {what} must be integers, got {value!r}")
-        return sym.UNKNOWN
-    if (
-        ctx.check(
-            sym.ge(value, 0),
-            "SC109",
-            f"{ctx.layer}: {what} {value} at spatial dim {i} is negative",
-        )
-        is False
-    ):
-        return sym.UNKNOWN
-    if ctx.decide(sym.eq(value, 0)) is True:
-        ctx.report("SC111", f"{ctx.layer}: {what} 0 at spatial dim {i} gives an empty output")
-    return value
 
 
 def adaptive_sizes(ctx: Any, output_size: Any, spatial: tuple, n: int) -> tuple | None:
