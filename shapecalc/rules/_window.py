@@ -1,4 +1,5 @@
-"""Helpers shared by sliding-window rules (conv, pooling): rank and argument validation."""
+"""Helpers shared by the spatial rules (conv, pooling, resampling, padding): rank and argument
+validation, sliding-window sizes."""
 
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ def tuple_arg(ctx: Any, value: Any, n: int, name: str, *, minimum: int) -> tuple
         ctx.report("SC106", f"{ctx.layer}: {name} must have {n} entries, got {value!r}")
         return None
     for v in values:
+        if v is sym.UNKNOWN:  # an opaque size (after an earlier error) stays silent
+            continue
         if not isinstance(v, (int, sym.Expr)) or isinstance(v, bool):
             ctx.report("SC106", f"{ctx.layer}: {name} must be integers, got {value!r}")
             return None

@@ -48,6 +48,7 @@ def requested_sizes(
         return None
     given = size if size is not None else scale_factor
     name = "size" if size is not None else "scale_factor"
+    values = list(given) if isinstance(given, (tuple, list)) else [given]
     if isinstance(given, (tuple, list)):
         if len(given) != x.ndim - 2:
             ctx.report(
@@ -62,11 +63,11 @@ def requested_sizes(
             ctx.report(
                 "SC107", f"{ctx.layer}: recompute_scale_factor is not meaningful with a size"
             )
-        if not all(is_int(v) for v in [*entries, *([] if entries else [size])]):
+        if not all(is_int(v) for v in values):
             ctx.report("SC107", f"{ctx.layer}: size must be integers, got {size!r}")
             return None
         return entries
-    if not all(is_number(f) for f in [*entries, *([] if entries else [scale_factor])]):
+    if not all(is_number(f) for f in values):
         ctx.report(
             "SC107", f"{ctx.layer}: scale_factor must be finite numbers, got {scale_factor!r}"
         )

@@ -3,6 +3,8 @@ the seed's worked example, global pooling and long strided chains."""
 
 from __future__ import annotations
 
+import ast
+
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -262,7 +264,7 @@ def global_pool(source: str, shape: tuple) -> tuple:
     graph = LayerGraph(name=source)
     graph.add(Node("x", "input", INPUT, value=TensorValue(shape)))
     result = Translator(graph, names={"x": Ref("x"), "hw": tuple(shape[2:])}).value(
-        __import__("ast").parse(source, mode="eval").body
+        ast.parse(source, mode="eval").body
     )
     graph.add(Node("output", "output", OUTPUT, (result,)))
     analysis = propagate(graph)
@@ -311,3 +313,17 @@ def test_symbolic_pool_constraint_is_the_exact_minimum():
     assert holds == {h: h >= 4 for h in range(1, 9)}
     assert_agree(source, {"x": (1, 3, 4, 9)})
     assert_agree(source, {"x": (1, 3, 3, 9)}, code="SC101")
+
+
+def test_opaque_kernel_is_silent():
+    """A kernel taken from an opaque size (after an earlier error) reports nothing."""
+    graph = LayerGraph(name="opaque")
+    graph.add(Node("x", "input", INPUT, value=TensorValue((2, 3, 8, 8))))
+    names = {"x": Ref("x"), "hw": (sym.UNKNOWN, sym.UNKNOWN)}
+    result = Translator(graph, names=names).value(
+        ast.parse("F.avg_pool2d(x, hw)", mode="eval").body
+    )
+    graph.add(Node("output", "output", OUTPUT, (result,)))
+    analysis = propagate(graph)
+    assert analysis.diagnostics == [] and analysis.constraints == []
+    assert analysis.output_shapes == [(2, 3, sym.UNKNOWN, sym.UNKNOWN)]

@@ -20,7 +20,16 @@ from shapecalc.values import TensorValue
 
 from ..difftest import assert_agree, assert_symbolic_sound, errors, run_shapecalc, run_torch
 
-MODES = ["nearest", "nearest-exact", "area", "linear", "bilinear", "bicubic", "trilinear"]
+MODES = [
+    "nearest",
+    "nearest-exact",
+    "area",
+    "linear",
+    "bilinear",
+    "bicubic",
+    "trilinear",
+    "lanczos",
+]
 DECIMALS = [0.1, 0.3, 0.5, 0.7, 1.1, 1.3, 1.5, 2.0, 2.5, 1 / 3, 2 / 3, 0.29, 3.7]
 
 
