@@ -423,13 +423,37 @@ def adaptive_sizes(ctx: Any, output_size: Any, spatial: tuple, n: int) -> tuple 
     return tuple(sizes * (n if len(sizes) < n else 1))
 
 
-def adaptive_core(ctx: Any, x: TensorValue, n: int, output_size: Any) -> TensorValue:
+def adaptive_core(
+    ctx: Any, x: TensorValue, n: int, output_size: Any, *, average: bool = False
+) -> TensorValue:
+    if average and n > 1 and x.ndim >= n and x.ndim not in (n + 1, n + 2):
+        return global_average(ctx, x, n, output_size)
     parts = split_input(ctx, x, n)
     if parts is None:
         return unknown_like(x, n)
     batch, channels, spatial = parts
     sizes = adaptive_sizes(ctx, output_size, spatial, n)
     return x.with_shape((*batch, channels) + (sizes or (sym.UNKNOWN,) * n))
+
+
+def global_average(ctx: Any, x: TensorValue, n: int, output_size: Any) -> TensorValue:
+    """aten adaptive_avg_pool2d/3d take a mean over the last n dims, for an input of any rank,
+    when every output size is 1; otherwise such a rank is SC206. A tuple output_size first
+    needs more input dims than entries (torch _list_with_default)."""
+    rank_error = (
+        f"{ctx.layer} expects a {n + 1}-D or {n + 2}-D input (any rank only for an output of "
+        f"all 1s), got {x.ndim}-D {x}"
+    )
+    if isinstance(output_size, (tuple, list)) and x.ndim <= len(output_size):
+        ctx.report("SC206", rank_error)
+        return unknown_like(x, n)
+    sizes = adaptive_sizes(ctx, output_size, x.shape[-n:], n)
+    if sizes is None:
+        return unknown_like(x, n)
+    for size in sizes:
+        if ctx.check(sym.eq(size, 1), "SC206", rank_error) is False:
+            return unknown_like(x, n)
+    return x.with_shape(x.shape[:-n] + (1,) * n)
 
 
 @shape_rule(
@@ -445,11 +469,12 @@ def adaptive_core(ctx: Any, x: TensorValue, n: int, output_size: Any) -> TensorV
         bad("nn.AdaptiveAvgPool2d((-1, 3))(x)", "SC109", x=(2, 4, 5, 6)),
         bad("nn.AdaptiveAvgPool1d(None)(x)", "SC109", x=(2, 4, 5)),
         bad("nn.AdaptiveAvgPool2d((3,))(x)", "SC109", x=(2, 4, 5, 6)),
+        ok("nn.AdaptiveAvgPool2d(1)(x)", (2, 3, 4, 1, 1), x=(2, 3, 4, 5, 6)),
         bad("nn.AdaptiveAvgPool2d(2)(x)", "SC206", x=(5, 6)),
     ],
 )
 def adaptive_avg_pool(ctx: Any, input: TensorValue, *, output_size: Any) -> TensorValue:
-    return adaptive_core(ctx, input, spatial_rank(ctx.op), output_size)
+    return adaptive_core(ctx, input, spatial_rank(ctx.op), output_size, average=True)
 
 
 @shape_rule(
@@ -483,7 +508,7 @@ def adaptive_max_pool(
     ],
 )
 def adaptive_avg_pool_functional(ctx: Any, input: TensorValue, output_size: Any) -> TensorValue:
-    return adaptive_core(ctx, input, spatial_rank(ctx.op), output_size)
+    return adaptive_core(ctx, input, spatial_rank(ctx.op), output_size, average=True)
 
 
 @shape_rule(
