@@ -3,12 +3,11 @@ their arguments first (through RuleContext) and then compute with these formulas
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import reduce
 
-from .symbolic import Dim, floordiv, minimum, mul
+from .symbolic import UNKNOWN, Dim, Expr, floordiv, minimum, mul
 
 
 def window_out(
@@ -71,18 +70,52 @@ def same_padding(kernel: int, dilation: int = 1) -> tuple[int, int]:
 
 
 def scaled_size(size: Dim, scale: float) -> Dim:
-    """floor(size * scale) as torch.nn.functional.interpolate computes it (in double).
+    """int(size * scale) as PyTorch computes an interpolation or fractional-pooling size: the
+    product in double precision, truncated toward zero (aten UpSample.h compute_output_size
+    casts the double to int64; F.interpolate and F.fractional_max_pool2d call int()).
 
-    Concrete sizes use float arithmetic exactly like PyTorch. A symbolic size uses the exact
-    rational value of the float; the two agree unless size * scale lands within one rounding
-    error of an integer, which only happens for factors that are not short binary fractions.
+    A symbolic size gets the floor formula of exact_scale(scale), exact for every size the
+    float product can round; without one (a factor such as 0.7, for which 90 * 0.7 rounds to
+    62.99999999999999) the result is opaque. The caller rejects a non-finite scale first.
     """
     if isinstance(size, int):
-        return math.floor(float(size) * float(scale))
-    frac = Fraction(scale).limit_denominator(1 << 20)
-    if float(frac) != float(scale):
-        frac = Fraction(scale)
+        return int(float(size) * float(scale))
+    if not isinstance(size, Expr):
+        return UNKNOWN
+    if scale < 0:  # trunc(-x) == -floor(x) for x >= 0
+        positive = scaled_size(size, -scale)
+        return UNKNOWN if positive is UNKNOWN else -positive
+    frac = exact_scale(scale)
+    if frac is None:
+        return UNKNOWN if scale else 0
     return floordiv(mul(size, frac.numerator), frac.denominator)
+
+
+def exact_scale(scale: float) -> Fraction | None:
+    """The rational p/q with floor(fl(L * scale)) == floor(L * p / q) for every integer size
+    1 <= L < 2**51 / p (fl: the double-precision product), or None when there is none.
+
+    A short binary fraction (2.0, 0.5, 1.5, 0.375) is exact: the product is never rounded.
+    Otherwise p/q is the simplest fraction near the float (0.1 -> 1/10, 2/3 -> 2/3) and
+    delta = q*scale - p measures how far the float is from it. When L*p/q is not an integer,
+    the product is at least 1/q from the next integer, far more than its rounding error
+    below 2**51/p. When L*p/q is the integer n and delta < 0, the float product lies
+    L*|delta| below n and rounds up to n exactly when |delta| * 2**54 <= p (the rounding
+    step just below n is at least n * 2**-53; a tie rounds to n, which is even there).
+    """
+    value = Fraction(scale)
+    if value <= 0:
+        return None
+    if value.numerator < 1 << 20 and value.denominator <= 1 << 20:
+        return value
+    frac = value.limit_denominator(1 << 20)
+    p, q = frac.numerator, frac.denominator
+    delta = q * value - p
+    if delta >= 0 and delta * 2**52 <= p:
+        return frac
+    if delta < 0 and -delta * 2**54 <= p:
+        return frac
+    return None
 
 
 def numel(shape: Iterable[Dim]) -> Dim:

@@ -195,6 +195,18 @@ _code(
     example="x[:, :, 40:]   # on a 32-high input: size 0",
     instead="Slice within the size that reaches the op, or reduce the padding.",
 )
+_code(
+    "SC112",
+    "unpool-indices-mismatch",
+    E,
+    "MaxUnpool's indices do not have the shape of its input.",
+    what="Checks that the indices given to MaxUnpool1d/2d/3d (F.max_unpool*) have exactly the "
+    "shape of the pooled input, as the indices returned by the matching MaxPool with "
+    "return_indices=True do.",
+    why="PyTorch raises 'Expected shape of indices to be same as that of the input tensor'.",
+    example="out, idx = pool1(x)\ny = unpool(pool2(out), idx)   # idx belongs to another size",
+    instead="Pass the indices returned together with the tensor being unpooled.",
+)
 
 # ------------------------------------------------------------------ SC2xx channels and inputs
 _code(

@@ -1,4 +1,5 @@
-"""Helpers shared by sliding-window rules (conv, pooling): rank and argument validation."""
+"""Helpers shared by the spatial rules (conv, pooling, resampling, padding): rank and argument
+validation, sliding-window sizes."""
 
 from __future__ import annotations
 
@@ -30,6 +31,31 @@ def split_input(
     return None
 
 
+def is_int(value: Any) -> bool:
+    """An integer argument: a Python int (bool included, as torch accepts it) or a size."""
+    return isinstance(value, (int, sym.Expr)) or value is sym.UNKNOWN
+
+
+def output_entry(ctx: Any, value: Any, i: int, what: str = "output_size") -> Any:
+    """One requested output size: an integer >= 0 (negative: SC109). PyTorch returns an empty
+    tensor for 0 without complaint, so 0 is a warning (SC111)."""
+    if not is_int(value):
+        ctx.report("SC109", f"{ctx.layer}: {what} must be integers, got {value!r}")
+        return sym.UNKNOWN
+    if (
+        ctx.check(
+            sym.ge(value, 0),
+            "SC109",
+            f"{ctx.layer}: {what} {value} at spatial dim {i} is negative",
+        )
+        is False
+    ):
+        return sym.UNKNOWN
+    if ctx.decide(sym.eq(value, 0)) is True:
+        ctx.report("SC111", f"{ctx.layer}: {what} 0 at spatial dim {i} gives an empty output")
+    return value
+
+
 def _spatial_names(n: int) -> list[str]:
     return {1: ["L"], 2: ["H", "W"], 3: ["D", "H", "W"]}.get(n, [f"S{i}" for i in range(n)])
 
@@ -41,6 +67,8 @@ def tuple_arg(ctx: Any, value: Any, n: int, name: str, *, minimum: int) -> tuple
         ctx.report("SC106", f"{ctx.layer}: {name} must have {n} entries, got {value!r}")
         return None
     for v in values:
+        if v is sym.UNKNOWN:  # an opaque size (after an earlier error) stays silent
+            continue
         if not isinstance(v, (int, sym.Expr)) or isinstance(v, bool):
             ctx.report("SC106", f"{ctx.layer}: {name} must be integers, got {value!r}")
             return None
@@ -69,11 +97,15 @@ def windows(
 ) -> list:
     """Output sizes of a window over each spatial dim, with SC101 where the kernel does not
     fit and SC110 (info) where a stride drops border pixels. pad_right, when given, is the
-    right padding (asymmetric 'same' padding); otherwise padding is symmetric."""
+    right padding (asymmetric 'same' padding); otherwise padding is symmetric. ceil_mode
+    (pooling) rounds the output up and only needs one output position."""
     out = []
     for i, (size, k, s, p, d) in enumerate(zip(spatial, kernel, stride, padding, dilation)):
         total_pad = p + (pad_right[i] if pad_right else p)
         span = window_span(k, d)
+        if ceil_mode:
+            out.append(_ceil_window(ctx, i, size, k, s, p, d))
+            continue
         fits = ctx.check(
             sym.ge(size + total_pad, span),
             "SC101",
@@ -86,8 +118,8 @@ def windows(
         if pad_right is not None:
             out.append(window_out(size + total_pad - 2 * p, k, s, p, d, False))
             continue
-        out.append(window_out(size, k, s, p, d, ceil_mode))
-        if not ceil_mode and s != 1:
+        out.append(window_out(size, k, s, p, d))
+        if s != 1:
             dropped = window_remainder(size, k, s, p, d)
             if ctx.decide(sym.gt(dropped, 0)) is True:
                 ctx.report(
@@ -96,3 +128,20 @@ def windows(
                     f"spatial dim {i} (size {size}) unused",
                 )
     return out
+
+
+def _ceil_window(ctx: Any, i: int, size: Any, k: Any, s: Any, p: Any, d: Any) -> Any:
+    """A ceil_mode pooling window: PyTorch only requires at least one output position
+    (aten pooling_output_shape, then "Output size is too small"), so with ceil_mode a kernel
+    may overhang the padded input: MaxPool1d(2, 2, ceil_mode=True) on length 1 gives 1."""
+    exact = ctx.decide(sym.eq(window_remainder(size, k, s, p, d), 0)) is True
+    # when the stride divides the span, ceil and floor agree: keep the simpler floor formula
+    # (a global pool's kernel = stride = size then gives exactly 1)
+    length = window_out(size, k, s, p, d, not exact)
+    fits = ctx.check(
+        sym.ge(length, 1),
+        "SC101",
+        f"{ctx.layer}: no output position at spatial dim {i}: kernel spans "
+        f"{window_span(k, d)} over an input of size {size} with padding {p} (output {length})",
+    )
+    return sym.UNKNOWN if fits is False else length
