@@ -197,3 +197,18 @@ def test_substitution_accepts_sympy_symbols_and_names():
     assert sym.subs(e, {sympy.Symbol("H"): 11}) == 5
     assert e.subs({"H": 11}) == 5
     assert math.isclose(sym.evaluate(e, {"H": 12}), 5)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: -sym.floordiv(H, 2),
+        lambda: -sym.floordiv(H + 1, 2) + 3,
+        lambda: -sym.floordiv(H, 2) * W,
+        lambda: W - sym.floordiv(H + 1, 2),
+    ],
+)
+def test_negated_floor_prints_as_python(build):
+    expr = build()
+    for h, w in [(7, 5), (8, 3), (1, 1)]:
+        assert eval(str(expr), {}, {"H": h, "W": w}) == sym.evaluate(expr, {"H": h, "W": w})
