@@ -27,7 +27,14 @@ from shapecalc.frontends.expression import graph_from_expression
 from shapecalc.propagate import Analysis, propagate
 from shapecalc.values import TensorValue
 
-INT_DTYPES = {"int64": torch.int64, "int32": torch.int32, "bool": torch.bool}
+INT_DTYPES = {
+    "int64": torch.int64,
+    "int32": torch.int32,
+    "int16": torch.int16,
+    "int8": torch.int8,
+    "uint8": torch.uint8,
+    "bool": torch.bool,
+}
 
 
 NO_VALUE = object()  # a result that holds tensors: compared by shapes, not by value
