@@ -40,6 +40,7 @@ class _Tensor:
     shape: tuple[Dim, ...]
     dtype: str
     values: tuple[Dim, ...] = ()  # a literal list's integers, checked against the dim size
+    count: Dim = UNKNOWN  # a mask's number of True entries, known for a literal list
 
     @property
     def mask(self) -> bool:
@@ -94,7 +95,7 @@ def _literal_index(ctx: Any, data: list | tuple) -> _Tensor | None:
         )
         return None
     if flat and all(isinstance(v, bool) for v in flat):
-        return _Tensor(shape, "bool")
+        return _Tensor(shape, "bool", count=sum(flat))
     values = tuple(int(v) if isinstance(v, (bool, float)) else v for v in flat)
     return _Tensor(shape, "int64", values)
 
@@ -328,7 +329,7 @@ def _advanced(ctx: Any, x: TensorValue, shape: list, slots: dict[int, Any]) -> A
                 f"match the size {shape[pos]} of the dim it indexes (mask dim {slot.j})",
             )
             if slot.j == 0:
-                shapes.append((UNKNOWN,))  # the number of True entries
+                shapes.append((slot.mask.count,))  # it indexes with its nonzero positions
             continue
         if slot.dtype not in _INDEX_DTYPES:
             ctx.report(
@@ -337,17 +338,23 @@ def _advanced(ctx: Any, x: TensorValue, shape: list, slots: dict[int, Any]) -> A
                 f"got {slot.dtype}",
             )
             return OPAQUE
-        for v in slot.values:
-            message = f"{ctx.layer}: index {v} is out of bounds for a dim of size {shape[pos]}"
-            ctx.check(sym.ge(v, -shape[pos]), "SC406", message)
-            ctx.check(sym.lt(v, shape[pos]), "SC406", message)
         shapes.append(slot.shape)
     result = broadcast_shapes(ctx, shapes, "SC410", "index tensors")
     if positions == list(range(positions[0], positions[-1] + 1)):
         out = shape[: positions[0]] + list(result) + shape[positions[-1] + 1 :]
     else:
         out = list(result) + [d for i, d in enumerate(shape) if i not in slots]
+    if ctx.decide(sym.gt(numel(out), 0)):  # the kernel checks the values it reads, if any
+        for pos in positions:
+            _check_values(ctx, slots[pos], shape[pos])
     return x.with_shape(out)
+
+
+def _check_values(ctx: Any, slot: Any, size: Dim) -> None:
+    for v in getattr(slot, "values", ()):
+        message = f"{ctx.layer}: index {v} is out of bounds for a dim of size {size}"
+        ctx.check(sym.ge(v, -size), "SC406", message)
+        ctx.check(sym.lt(v, size), "SC406", message)
 
 
 # ------------------------------------------------------------ indexing other Python values
@@ -498,10 +505,14 @@ def index_select(ctx: Any, input: TensorValue, dim: Any, index: TensorValue) -> 
 def gather(
     ctx: Any, input: TensorValue, dim: Any, index: TensorValue, *, sparse_grad: bool = False
 ) -> Any:
-    """The output has the index's shape; ranks match (0-d counting as 1-d) and, apart from
-    dim, the index is nowhere larger than the input (ATen gather_shape_check), unless it is
-    empty."""
+    """The output has the index's shape. Unless the index is empty (then nothing else is
+    checked): an int32/int64 index, ranks equal (0-d counting as 1-d) and, apart from dim,
+    the index nowhere larger than the input (ATen gather meta function, gather_shape_check)."""
     d = dim_arg(ctx, dim, input.ndim)
+    out = TensorValue(index.shape, input.dtype, input.const)
+    empty = ctx.decide(sym.eq(numel(index.shape), 0))
+    if empty:
+        return out
     if index.dtype not in _INDEX_DTYPES:
         ctx.report("SC207", f"{ctx.layer}: the index must be int32 or int64, got {index.dtype}")
     if max(index.ndim, 1) != max(input.ndim, 1):
@@ -510,8 +521,8 @@ def gather(
             f"{ctx.layer}: the index ({index.ndim}-D) must have as many dims as the input "
             f"({input.ndim}-D)",
         )
-        return index.with_shape(index.shape)
-    if d is not None and ctx.decide(sym.eq(numel(index.shape), 0)) is False:
+        return out
+    if d is not None and empty is False:
         for i, (got, limit) in enumerate(zip(index.shape, input.shape)):
             if i != d:
                 ctx.check(
@@ -519,7 +530,7 @@ def gather(
                     "SC410",
                     f"{ctx.layer}: the index {index} is larger than the input {input} at dim {i}",
                 )
-    return TensorValue(index.shape, input.dtype, input.const)
+    return out
 
 
 @shape_rule(
@@ -536,10 +547,15 @@ def gather(
 def take_along_dim(ctx: Any, input: TensorValue, indices: TensorValue, dim: Any = None) -> Any:
     """Without dim both are flattened; with dim the two broadcast except at dim, which takes
     the indices' size (ATen _take_along_dim_helper)."""
+    if dim is None:  # input.view(-1).gather(0, indices.view(-1))
+        empty = ctx.decide(sym.eq(numel(indices.shape), 0))
+        if not empty and indices.dtype not in _INDEX_DTYPES:
+            ctx.report(
+                "SC207", f"{ctx.layer}: the indices must be int32 or int64, got {indices.dtype}"
+            )
+        return TensorValue((numel(indices.shape),), input.dtype, input.const)
     if indices.dtype != "int64":
         ctx.report("SC207", f"{ctx.layer}: the indices must be int64, got {indices.dtype}")
-    if dim is None:
-        return TensorValue((numel(indices.shape),), input.dtype, input.const)
     if input.ndim != indices.ndim:
         ctx.report(
             "SC206",
@@ -547,11 +563,9 @@ def take_along_dim(ctx: Any, input: TensorValue, indices: TensorValue, dim: Any 
             f"the same number of dims",
         )
         return input.with_shape((UNKNOWN,) * max(input.ndim, indices.ndim))
-    d = dim_arg(ctx, dim, input.ndim)
+    d = dim_arg(ctx, dim, input.ndim, scalar=False)
     if d is None:
         return input.with_shape((UNKNOWN,) * input.ndim)
-    if input.ndim == 0:
-        return input
     sizes = list(input.shape)
     sizes[d] = indices.shape[d]
     out = list(broadcast_shapes(ctx, [tuple(sizes), indices.shape], "SC301", "input and indices"))

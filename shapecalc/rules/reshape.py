@@ -163,12 +163,13 @@ def view_dtype(ctx: Any, x: TensorValue, dtype: str) -> TensorValue:
     if new < old:
         return out.with_shape((*x.shape[:-1], last * (old // new)))
     ratio = new // old
-    good = ctx.check(
-        sym.divisible(last, ratio),
-        "SC402",
+    message = (
         f"{ctx.layer}: the last dim ({last}) must be divisible by {ratio} to view {x.dtype} "
-        f"as {dtype}",
+        f"as {dtype}"
     )
+    good = ctx.check(sym.divisible(last, ratio), "SC402", message)
+    if x.ndim > 1:  # the other strides hold max(last, 1) and must be divisible too
+        good = ctx.check(sym.gt(last, 0), "SC402", message) if good is not False else good
     return out.with_shape((*x.shape[:-1], last // ratio if good is not False else UNKNOWN))
 
 
@@ -632,9 +633,11 @@ def repeat_core(ctx: Any, x: TensorValue, repeats: tuple[Dim, ...]) -> TensorVal
         )
         return x.with_shape((UNKNOWN,) * x.ndim)
     padded = (1,) * (len(repeats) - x.ndim) + tuple(x.shape)
-    if not check_sizes_nonnegative(ctx, repeats, "repeat count"):
+    out = tuple(s * r for s, r in zip(padded, repeats))
+    # torch checks the product, not the count: an empty dim may be "repeated" -2 times
+    if not check_sizes_nonnegative(ctx, out, "repeated size"):
         return x.with_shape((UNKNOWN,) * len(repeats))
-    return x.with_shape(tuple(s * r for s, r in zip(padded, repeats)))
+    return x.with_shape(out)
 
 
 @shape_rule(
@@ -746,7 +749,7 @@ def flip_function(ctx: Any, input: TensorValue, dims: Any) -> Any:
 )
 def roll(ctx: Any, input: TensorValue, shifts: Any, dims: Any = None) -> TensorValue:
     """ATen roll: as many shifts as dims (one shift without dims, on the flattened tensor);
-    dims are wrapped without the 0-d allowance."""
+    dims are wrapped without the 0-d allowance, and not checked at all on an empty tensor."""
     shift_list = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
     dim_list = () if dims is None else tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     if not shift_list:
@@ -758,8 +761,9 @@ def roll(ctx: Any, input: TensorValue, shifts: Any, dims: Any = None) -> TensorV
             f"{ctx.layer}: {len(shift_list)} shifts and {len(dim_list)} dims must align",
         )
         return input
-    for d in dim_list:
-        dim_arg(ctx, d, input.ndim, scalar=False)
+    if ctx.decide(sym.eq(numel(input.shape), 0)) is not True:  # an empty tensor returns early
+        for d in dim_list:
+            dim_arg(ctx, d, input.ndim, scalar=False)
     return input
 
 

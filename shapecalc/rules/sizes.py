@@ -193,6 +193,8 @@ def _show(args: tuple) -> str:
 
 
 def _transpose_last(ctx: Any, x: TensorValue, attr: str) -> TensorValue:
+    if x.ndim == 0:  # torch returns a 0-d tensor as is
+        return x
     if x.ndim < 2:
         ctx.report(
             "SC206",
