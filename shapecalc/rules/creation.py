@@ -18,6 +18,7 @@ from ..symbolic import UNKNOWN, Dim
 from ..values import OPAQUE, TensorValue
 from . import bad, ok, shape_rule, short_name
 from .sizes import (
+    ITEMSIZE,
     check_memory_format,
     check_sizes_nonnegative,
     dtype_name,
@@ -75,9 +76,12 @@ def _int_scalar(ctx: Any, value: Any, what: str) -> Dim | None:
     return value
 
 
-def _require_floating(ctx: Any, dtype: str) -> None:
+def _require_floating(ctx: Any, dtype: str, shape: tuple) -> None:
     """rand / randn (and their _like forms) fill with floats: integer dtypes are rejected
-    ('"check_uniform_bounds" not implemented for 'Long'')."""
+    ('"check_uniform_bounds" not implemented for 'Long''). rand checks its bounds even for an
+    empty tensor; randn never runs its kernel on one."""
+    if "randn" in ctx.op and ctx.decide(sym.eq(numel(shape), 0)):
+        return
     if not (is_floating(dtype) or is_complex(dtype)):
         ctx.report("SC207", f"{ctx.layer} needs a floating-point dtype, got {dtype}")
 
@@ -150,10 +154,10 @@ def factory(ctx: Any, *size: Any, dtype: Any = None, **kwargs: Any) -> Any:
             ctx.report("SC405", f"{ctx.layer}: size given twice")
             return OPAQUE
         size = (kwargs["size"],)
-    dt = _dtype(ctx, dtype, "float32")
-    if short_name(ctx.op) in ("rand", "randn"):
-        _require_floating(ctx, dt)
-    return sized_tensor(ctx, size, dt)
+    out = sized_tensor(ctx, size, _dtype(ctx, dtype, "float32"))
+    if short_name(ctx.op) in ("rand", "randn") and out is not OPAQUE:
+        _require_floating(ctx, out.dtype, out.shape)
+    return out
 
 
 @shape_rule(
@@ -197,7 +201,7 @@ def like(
     check_memory_format(ctx, input, memory_format)
     dt = _dtype(ctx, dtype, input.dtype)
     if short_name(ctx.op) in ("rand_like", "randn_like"):
-        _require_floating(ctx, dt)
+        _require_floating(ctx, dt, input.shape)
     return TensorValue(input.shape, dt)
 
 
@@ -416,12 +420,12 @@ def linspace(
     ctx: Any, start: Any, end: Any, steps: Any, base: Any = 10.0, *, dtype: Any = None, **kw: Any
 ) -> Any:
     dt = _dtype(ctx, dtype, "float32")
-    if dt == "bool":
-        ctx.report("SC207", f"{ctx.layer} is not implemented for bool")
     n = _int_scalar(ctx, steps, "steps")
     if n is None:
         return TensorValue((UNKNOWN,), dt)
     ctx.check(sym.ge(n, 0), "SC405", f"{ctx.layer}: number of steps {n} must be non-negative")
+    if dt == "bool" and ctx.decide(sym.ge(n, 2)):  # 0 or 1 steps never reach the kernel
+        ctx.report("SC207", f"{ctx.layer} is not implemented for bool")
     return TensorValue((n,), dt)
 
 
@@ -504,53 +508,103 @@ def meshgrid(ctx: Any, *tensors: Any, indexing: Any = None) -> Any:
 
 # ------------------------------------------------------------------------ literal data
 
+_KIND_ORDER = ("bool", "int", "float", "complex")
 
-def _literal_shape(ctx: Any, data: Any, kinds: set[str], top: bool) -> tuple | None:
-    """The shape torch.tensor gives nested data; the dtypes of the leaves go into kinds.
 
-    A tensor at the top keeps its shape; inside a list it is a scalar (and must have one
-    element). Sublists must agree in length ('expected sequence of length 2 at dim 1').
-    """
-    if isinstance(data, TensorValue):
-        kinds.add(_scalar_dtype(data))
-        if top:
-            return tuple(data.shape)
-        ctx.check(
-            sym.eq(numel(data.shape), 1),
-            "SC405",
-            f"{ctx.layer}: only one-element tensors can be converted to scalars, got {data}",
-        )
-        return ()
-    if isinstance(data, (tuple, list)):
-        if not data:
-            return (0,)
-        shapes = [_literal_shape(ctx, d, kinds, False) for d in data]
-        if any(s is None for s in shapes):
-            return None
-        if any(s != shapes[0] for s in shapes):
-            ctx.report("SC405", f"{ctx.layer}: ragged nested data {data!r}")
-            return None
-        return (len(data), *shapes[0])  # type: ignore[misc]
-    if isinstance(data, (int, float, complex)) or is_size(data):
-        kinds.add(_scalar_dtype(data))
-        return ()
-    ctx.report("SC405", f"{ctx.layer}: {data!r} is not a number")
+def _kind(dtype: str) -> str:
+    if dtype == "bool":
+        return "bool"
+    if is_integral(dtype):
+        return "int"
+    return "complex" if is_complex(dtype) else "float"
+
+
+def _leaf_dtype(ctx: Any, leaf: Any) -> str | None:
+    """The dtype torch infers for one scalar of nested data (infer_scalar_type)."""
+    if isinstance(leaf, TensorValue):
+        return leaf.dtype
+    if isinstance(leaf, bool):
+        return "bool"
+    if isinstance(leaf, complex):
+        return "complex64"
+    if isinstance(leaf, float):
+        return "float32"
+    if is_size(leaf):
+        return "int64"
+    ctx.report("SC405", f"{ctx.layer}: could not infer the dtype of {leaf!r}")
     return None
 
 
-def _literal_dtype(kinds: set[str]) -> str:
-    for dtype in ("complex64", "float32", "int64"):
-        if dtype in kinds:
-            return dtype
-    return "bool" if kinds else "float32"
+def _data_dtypes(ctx: Any, data: Any, out: list[str]) -> bool:
+    """Every leaf's dtype, in order; an empty sequence counts as the default float."""
+    if isinstance(data, (tuple, list)):
+        if not data:
+            out.append("float32")
+        return all(_data_dtypes(ctx, item, out) for item in data)
+    dtype = _leaf_dtype(ctx, data)
+    if dtype is not None:
+        out.append(dtype)
+    return dtype is not None
+
+
+def _promote(dtypes: list[str]) -> str:
+    """torch.promote_types over the leaves (a Python int is int64, a float the default
+    float32): the highest kind, the widest dtype in it; two different dtypes of one width
+    (float16 and bfloat16, int8 and uint8) meet one size up."""
+    kind = max((_kind(d) for d in dtypes), key=_KIND_ORDER.index)
+    same = {d for d in dtypes if _kind(d) == kind}
+    width = max(ITEMSIZE[d] for d in same)
+    widest = sorted(d for d in same if ITEMSIZE[d] == width)
+    if len(widest) == 1:
+        return widest[0]
+    return {"float": "float32", "int": "int16"}.get(kind, widest[0])
+
+
+def _first_shape(data: Any) -> tuple:
+    """torch.tensor's shape: the lengths along the first elements (compute_sizes)."""
+    shape: list[Dim] = []
+    while isinstance(data, (tuple, list)):
+        shape.append(len(data))
+        if not data:
+            break
+        data = data[0]
+    return tuple(shape)
+
+
+def _check_rectangular(ctx: Any, data: Any, shape: tuple, dim: int) -> bool:
+    """Every sequence has the length of its dim and scalars sit only at the bottom
+    (recursive_store: 'expected sequence of length 2 at dim 1 (got 1)')."""
+    if dim == len(shape):
+        if isinstance(data, (tuple, list)):
+            ctx.report("SC405", f"{ctx.layer}: a sequence {data!r} where a number is expected")
+            return False
+        if isinstance(data, TensorValue):
+            ctx.check(
+                sym.eq(numel(data.shape), 1),
+                "SC405",
+                f"{ctx.layer}: only one-element tensors can be converted to scalars, got {data}",
+            )
+        return True
+    if not isinstance(data, (tuple, list)) or len(data) != shape[dim]:
+        ctx.report("SC405", f"{ctx.layer}: expected a sequence of length {shape[dim]} at dim {dim}")
+        return False
+    return all(_check_rectangular(ctx, item, shape, dim + 1) for item in data)
 
 
 def literal_tensor(ctx: Any, data: Any, dtype: Any, default: str | None) -> Any:
-    kinds: set[str] = set()
-    shape = _literal_shape(ctx, data, kinds, True)
-    if shape is None:
+    """torch.tensor(data): a tensor keeps its shape; nested sequences give the lengths along
+    their first elements, checked for the rest only when the tensor has elements to store."""
+    if isinstance(data, TensorValue):
+        return TensorValue(data.shape, _dtype(ctx, dtype, default or data.dtype), const=True)
+    leaves: list[str] = []
+    if not _data_dtypes(ctx, data, leaves):
         return OPAQUE
-    inferred = _literal_dtype(kinds) if default is None else default
+    shape = _first_shape(data)
+    if ctx.decide(sym.eq(numel(shape), 0)) is not True and not _check_rectangular(
+        ctx, data, shape, 0
+    ):
+        return OPAQUE
+    inferred = default or (_promote(leaves) if leaves else "float32")
     return TensorValue(shape, _dtype(ctx, dtype, inferred), const=True)
 
 

@@ -104,6 +104,10 @@ def is_complex(dtype: str) -> bool:
     return dtype.startswith("complex")
 
 
+def _differentiable(dtype: str) -> bool:
+    return is_floating(dtype) or is_complex(dtype)
+
+
 def is_integral(dtype: str, include_bool: bool = True) -> bool:
     return dtype.startswith(("int", "uint")) or (include_bool and dtype == "bool")
 
@@ -376,11 +380,18 @@ _CONVERSIONS = {
         ok("x.clone(memory_format=torch.channels_last)", (1, 2, 3, 4), x=(1, 2, 3, 4)),
         bad("x.float(memory_format=torch.channels_last)", "SC206", x=(2, 3)),
         bad("x.clone(memory_format=torch.channels_last)", "SC206", x=(2, 3, 4, 5, 6)),
+        bad("x.long().requires_grad_()", "SC207", x=(2, 3)),
     ],
 )
-def convert(ctx: Any, self: TensorValue, *args: Any, memory_format: Any = None, **_: Any) -> Any:
-    """Shape kept; the dtype methods set the dtype; device and grad arguments do not matter."""
+def convert(
+    ctx: Any, self: TensorValue, *args: Any, memory_format: Any = None, **kwargs: Any
+) -> Any:
+    """Shape kept; the dtype methods set the dtype; device arguments do not matter. Only
+    floating-point (and complex) tensors can require gradients."""
     check_memory_format(ctx, self, memory_format)
+    wants_grad = args[0] if args else kwargs.get("requires_grad", True)
+    if ctx.op == "Tensor.requires_grad_" and wants_grad and not _differentiable(self.dtype):
+        ctx.report("SC207", f"{ctx.layer}: only floating-point tensors can require gradients")
     dtype = _CONVERSIONS.get(short_name(ctx.op))
     return TensorValue(self.shape, dtype or self.dtype, self.const)
 

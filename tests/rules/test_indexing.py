@@ -181,11 +181,12 @@ def test_select_and_gather_match_torch(shape, data):
     bound,
     st.sampled_from([None, 1, 2, 3]),
     st.integers(-3, 3),
+    st.integers(0, 7),
 )
-def test_symbolic_slicing_is_sound(shape, start, stop, step, index):
+def test_symbolic_slicing_is_sound(shape, start, stop, step, index, which):
     last = len(shape) - 1
     symbols = {f"x:{last}": ("W", shape[last]), "x:0": ("B", shape[0])}
-    for source in (
+    source = (
         f"x[..., {_slice(start, stop, step)}]",
         f"x[:, {index}]",
         f"x[..., {_slice(start, stop, step)}, None]",
@@ -194,8 +195,8 @@ def test_symbolic_slicing_is_sound(shape, start, stop, step, index):
         "x[..., x.size(-1) - 1]",
         "x.shape[1:]",
         f"x.shape[{index}]",
-    ):
-        assert_symbolic_sound(source, {"x": shape}, symbols)
+    )[which]
+    assert_symbolic_sound(source, {"x": shape}, symbols)
 
 
 def test_symbolic_slice_of_a_positive_size():
