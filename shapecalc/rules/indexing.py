@@ -163,8 +163,10 @@ def _pick(ctx: Any, fn: str, a: Dim, b: Dim) -> Dim:
     return sym.minimum(a, b) if fn == "min" else sym.maximum(a, b)
 
 
-def _clamp_bound(ctx: Any, value: Any, size: Dim, default: Dim) -> Dim | None:
-    """A slice bound as Python and ATen's slice() clamp it into [0, size]."""
+def _clamp_bound(ctx: Any, value: Any, size: Dim, default: Dim, upper: bool = True) -> Dim | None:
+    """A slice bound as Python and ATen's slice() clamp it into [0, size]: a negative one
+    counts from the end. ``upper=False`` leaves a non-negative bound above size as it is (a
+    start past the stop gives an empty slice either way, and the formula stays simpler)."""
     if value is None:
         return default
     if value is UNKNOWN or size is UNKNOWN:
@@ -174,7 +176,7 @@ def _clamp_bound(ctx: Any, value: Any, size: Dim, default: Dim) -> Dim | None:
         return None
     if negative:
         return _pick(ctx, "max", value + size, 0)
-    return _pick(ctx, "min", value, size)
+    return _pick(ctx, "min", value, size) if upper else value
 
 
 def slice_length(ctx: Any, size: Dim, start: Any, stop: Any, step: Any) -> Dim:
@@ -193,7 +195,7 @@ def slice_length(ctx: Any, size: Dim, start: Any, stop: Any, step: Any) -> Dim:
         return UNKNOWN
     if all(v is None or isinstance(v, int) for v in (start, stop)) and isinstance(size, int):
         return len(range(*slice(start, stop, step).indices(size)))
-    begin = _clamp_bound(ctx, start, size, 0)
+    begin = _clamp_bound(ctx, start, size, 0, upper=False)
     end = _clamp_bound(ctx, stop, size, size)
     if begin is None or end is None:
         ctx.concrete((start, stop), "slice bound of unknown sign")
