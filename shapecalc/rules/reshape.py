@@ -100,9 +100,10 @@ def ravel(ctx: Any, input: TensorValue) -> TensorValue:
 def infer_size(
     ctx: Any, shape: Sequence[Dim], total: Dim, code: str = "SC402", what: str = "input"
 ) -> tuple[Dim, ...]:
-    """ATen infer_size: at most one -1, every other size >= 0, and the sizes must hold exactly
-    ``total`` elements; -1 becomes total / (product of the others), which must be exact and,
-    as torch refuses an ambiguous -1, the others' product must not be 0.
+    """ATen infer_size: at most one -1 and every other size >= 0 (else SC405), and the sizes
+    must hold exactly ``total`` elements (else ``code``); -1 becomes total / (product of the
+    others), which must be exact and, as torch refuses an ambiguous -1, the others' product
+    must not be 0.
 
     Returns the shape (with UNKNOWN where it cannot be known after an error).
     """
@@ -112,15 +113,15 @@ def infer_size(
     for i, d in enumerate(shape):
         if isinstance(d, int) and d == -1:
             if infer is not None:
-                ctx.report(code, f"{ctx.layer}: only one dimension can be inferred, got {shown}")
+                ctx.report("SC405", f"{ctx.layer}: only one dimension can be inferred, got {shown}")
                 return tuple(UNKNOWN if s == -1 else s for s in shape)  # type: ignore[misc]
             infer = i
             continue
         if isinstance(d, int) and d < 0:
-            ctx.report(code, f"{ctx.layer}: invalid size {d} at index {i} of shape {shown}")
+            ctx.report("SC405", f"{ctx.layer}: invalid size {d} at index {i} of shape {shown}")
             return tuple(UNKNOWN if isinstance(s, int) and s < 0 else s for s in shape)
         if sym.is_symbolic(d):
-            ctx.check(sym.ge(d, 0), code, f"{ctx.layer}: size {d} at index {i} is negative")
+            ctx.check(sym.ge(d, 0), "SC405", f"{ctx.layer}: size {d} at index {i} is negative")
         known = known * d
     out = list(shape)
     mismatch = f"{ctx.layer}: shape {shown} is invalid for an {what} of {total} elements"
@@ -188,9 +189,9 @@ def view_dtype(ctx: Any, x: TensorValue, dtype: str) -> TensorValue:
         ok("x.view(torch.float64)", (2, 2), x=(2, 4)),
         bad("x.view(x.size(0), 16 * 5 * 5)", "SC402", x=(2, 16, 6, 6)),
         bad("x.view(-1, 5)", "SC402", x=(2, 3, 4)),
-        bad("x.reshape(-1, -1)", "SC402", x=(2, 3, 4)),
+        bad("x.reshape(-1, -1)", "SC405", x=(2, 3, 4)),
         bad("x.view(-1, 0)", "SC402", x=(0, 3)),
-        bad("x.view(2, -2)", "SC402", x=(2, 3, 4)),
+        bad("x.view(2, -2)", "SC405", x=(2, 3, 4)),
         bad("x.view(2.0, -1)", "SC405", x=(2, 3, 4)),
         bad("x.view(torch.float64)", "SC402", x=(2, 3)),
     ],
