@@ -362,7 +362,7 @@ def _check_values(ctx: Any, slot: Any, size: Dim) -> None:
 # ------------------------------------------------------------ indexing other Python values
 
 
-def _sequence_index(ctx: Any, seq: tuple | list, index: Any) -> Any:
+def _sequence_index(ctx: Any, seq: tuple | list | str, index: Any) -> Any:
     """Python indexing of a size tuple (x.shape[2:]) or a list of tensors (chunks[0])."""
     if isinstance(index, slice):
         parts = (index.start, index.stop, index.step)
@@ -425,10 +425,12 @@ def _sequence_index(ctx: Any, seq: tuple | list, index: Any) -> Any:
 def getitem(ctx: Any, a: Any, b: Any) -> Any:
     if isinstance(a, TensorValue):
         return tensor_index(ctx, a, b)
-    if isinstance(a, (tuple, list)):
+    if isinstance(a, (tuple, list, str)):
         return _sequence_index(ctx, a, b)
     if isinstance(a, dict) and b in a:
         return a[b]
+    if a is UNKNOWN:  # an opaque value yields an opaque value, silently
+        return UNKNOWN
     ctx.report("SC410", f"{ctx.layer}: {type(a).__name__} values cannot be indexed")
     return OPAQUE
 

@@ -99,6 +99,8 @@ def arith(ctx: Any, op: str, a: Any, b: Any) -> Any:
     """``a <op> b`` for op in add, sub, mul, truediv, floordiv, mod, pow, on any values."""
     if isinstance(a, TensorValue) or isinstance(b, TensorValue):
         return _elementwise(ctx, op, a, b)
+    if a is UNKNOWN or b is UNKNOWN:  # an opaque value yields an opaque value, silently
+        return UNKNOWN
     if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
         return _sequence_op(ctx, op, a, b)
     if not (_is_number(a) and _is_number(b)):
@@ -260,6 +262,8 @@ def rounding(ctx: Any, x: Any) -> Any:
 )
 def prod(ctx: Any, iterable: Any, *, start: Any = 1) -> Any:
     """math.prod: start times every item, multiplied left to right as Python does."""
+    if iterable is UNKNOWN:
+        return UNKNOWN
     if not isinstance(iterable, (tuple, list)):
         ctx.report("SC405", f"{ctx.layer}: math.prod() needs an iterable, got {iterable!r}")
         return UNKNOWN

@@ -327,6 +327,8 @@ def length(ctx: Any, obj: Any) -> Any:
         return obj.shape[0]
     if isinstance(obj, (tuple, list, str)):
         return len(obj)
+    if obj is sym.UNKNOWN:
+        return sym.UNKNOWN
     ctx.report("SC405", f"{ctx.layer}: len() of {obj!r}, which has no length")
     return sym.UNKNOWN
 

@@ -143,3 +143,9 @@ def test_tensor_operands_go_to_the_elementwise_rules():
     assert calls == [("mul", TensorValue((2, 3)), 2)]
     assert analysis.output_shapes == [(2, 3)] and not errors(analysis)
     assert pyops.arith  # the function the dispatcher and math.prod share
+
+
+def test_opaque_values_stay_silent():
+    for source in ("len(int(x))", "(int(x),) + x.shape", "int(x)[0]", "int(x) * 2 + 1"):
+        analysis = _analyse(source, TensorValue((1,)))
+        assert not analysis.diagnostics, source
