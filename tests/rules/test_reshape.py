@@ -3,6 +3,7 @@ real torch, and symbolic results against concrete ones."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 from hypothesis import assume, given
@@ -16,9 +17,9 @@ from shapecalc.values import TensorValue
 from ..difftest import assert_agree, assert_symbolic_sound, errors, run_shapecalc, run_torch
 
 shapes = st.lists(st.integers(0, 5), min_size=0, max_size=4).map(tuple)
-nonempty = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
 
 
+@functools.cache
 def _factorizations(n: int, parts: int) -> list[tuple[int, ...]]:
     """Ordered ways to write n as a product of ``parts`` positive factors (n > 0)."""
     if parts == 1:
