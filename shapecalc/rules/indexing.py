@@ -212,6 +212,8 @@ def broadcast_pair(ctx: Any, a: Dim, b: Dim, code: str, what: str) -> Dim:
     if a is UNKNOWN or b is UNKNOWN:
         other = b if a is UNKNOWN else a
         return other if ctx.decide(sym.eq(other, 1)) is False else UNKNOWN
+    if ctx.decide(sym.eq(a, b)):
+        return a
     a_one, b_one = ctx.decide(sym.eq(a, 1)), ctx.decide(sym.eq(b, 1))
     if a_one:
         return b

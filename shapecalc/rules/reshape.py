@@ -8,6 +8,7 @@ atleast_*). Dims are wrapped as maybe_wrap_dim does: a 0-d tensor accepts dim 0 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -131,12 +132,25 @@ def infer_size(
     if ctx.check(sym.gt(known, 0), code, mismatch + " (the -1 cannot be inferred)") is False:
         out[infer] = UNKNOWN
         return tuple(out)
-    quotient = sym.exact_div(total, known)
-    if quotient is None:  # not exact as polynomials: divisible only for some sizes
-        divisible = ctx.check(sym.divisible(total, known), code, mismatch)
-        quotient = sym.floordiv(total, known) if divisible is not False else UNKNOWN
-    out[infer] = quotient
+    out[infer] = _inferred(ctx, total, known, code, mismatch)
     return tuple(out)
+
+
+def _inferred(ctx: Any, total: Dim, known: Dim, code: str, mismatch: str) -> Dim:
+    """total / known for a -1: exact as polynomials, or (after dividing out the symbolic part
+    of known, B in 4*B) a floor division that records the divisibility the model needs."""
+    quotient = sym.exact_div(total, known)
+    if quotient is not None:
+        return quotient
+    numerator, divisor = total, known
+    if sym.is_symbolic(known):
+        factor = math.gcd(*known.terms.values())  # type: ignore[union-attr]
+        part = sym.exact_div(total, sym.exact_div(known, factor))
+        if part is not None:
+            numerator, divisor = part, factor
+    if ctx.check(sym.divisible(numerator, divisor), code, mismatch) is False:
+        return UNKNOWN
+    return sym.floordiv(numerator, divisor)
 
 
 def view_core(ctx: Any, x: TensorValue, args: tuple) -> TensorValue | Any:
