@@ -276,6 +276,12 @@ def test_view_of_symbolic_sizes_divides_exactly():
     analysis = symbolic_analysis("x.view(-1, 400)", x)
     assert len(analysis.constraints) == 1 and not errors(analysis)
     assert analysis.output_shapes[0][1] == 400
+    # the symbolic part of the known sizes divides out before the floor
+    C = sym.symbol("C")
+    analysis = symbolic_analysis("x.reshape(x.size(0), -1, 4)", TensorValue((B, C, H, W)))
+    assert analysis.output_shapes == [(B, (C * H * W) // 4, 4)]
+    (constraint,) = analysis.constraints
+    assert constraint.rel.free_symbols == {"C", "H", "W"}
 
 
 @given(st.data())
