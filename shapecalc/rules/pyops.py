@@ -122,7 +122,7 @@ def _sequence_op(ctx: Any, op: str, a: Any, b: Any) -> Any:
         return a + b
     if op == "mul":
         seq, count = (a, b) if isinstance(a, (tuple, list)) else (b, a)
-        if isinstance(count, bool) or not isinstance(count, int):
+        if not isinstance(count, int):
             if _is_symbolic(count):
                 ctx.concrete(count, "repeat count for a sequence")
                 return UNKNOWN
