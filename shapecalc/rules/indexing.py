@@ -274,6 +274,11 @@ def tensor_index(ctx: Any, x: TensorValue, index: Any) -> Any:
                 return OPAQUE
         elif kind == "slice":
             if dim >= len(shape):
+                # torch skips a full slice (:) without looking at the dim, which only a
+                # second Ellipsis can push past the last one (x[..., ..., :])
+                if shape and _is_full(read[1]):
+                    dim += 1
+                    continue
                 ctx.report("SC404", f"{ctx.layer}: a slice reaches past the last dim")
                 return OPAQUE
             before = shape[dim]
@@ -307,6 +312,11 @@ def tensor_index(ctx: Any, x: TensorValue, index: Any) -> Any:
     if not slots:
         return x.with_shape(shape)
     return _advanced(ctx, x, shape, slots)
+
+
+def _is_full(bounds: tuple) -> bool:
+    start, stop, step = bounds
+    return start in (None, 0) and stop is None and step in (None, 1)
 
 
 def _show_slice(item: Any) -> str:
