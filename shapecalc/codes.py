@@ -430,6 +430,21 @@ _code(
     example="x[:, 3]   # on (B, 3)",
     instead="x[:, 2] or x[:, -1]",
 )
+_code(
+    "SC410",
+    "invalid-index",
+    E,
+    "A tensor index has a form PyTorch rejects.",
+    what="Checks the parts of a tensor index other than integer positions: slice steps must be "
+    "positive and slice bounds integers; a boolean mask must have the shape of the dimensions "
+    "it covers; index tensors must broadcast together; index_select takes a 1-D index; an "
+    "index must be an int, slice, None, Ellipsis, bool, list or tensor.",
+    why="PyTorch raises ValueError 'step must be greater than zero', or IndexError 'The shape "
+    "of the mask [4] at index 0 does not match the shape of the indexed tensor [3, 4]' or "
+    "'shape mismatch: indexing tensors could not be broadcast together'.",
+    example="x[:, ::-1]          # reversing with a negative step\nx[mask]   # mask (B, 4), x (B, 3)",
+    instead="x.flip(1)\nA mask with the shape of the dims it selects from: (B, 3)",
+)
 
 # ------------------------------------------------------------------------- SC9xx the tool
 _code(

@@ -647,7 +647,7 @@ def _format_poly(terms: Mapping[Monomial, int]) -> str:
         body = _format_term(m, c)
         if i == 0:
             # a leading unary minus binds tighter than //: -(H//2), not -H//2 == (-H)//2
-            leading_floor = c == -1 and isinstance(m[0][0], FloorDiv)
+            leading_floor = c == -1 and bool(m) and isinstance(m[0][0], FloorDiv)
             out = (f"-({body})" if leading_floor else f"-{body}") if c < 0 else body
         else:
             out += f" - {body}" if c < 0 else f" + {body}"

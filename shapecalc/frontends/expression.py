@@ -45,7 +45,15 @@ _FOLD: dict[str, Callable[[Any, Any], Any]] = {
     "floordiv": operator.floordiv,
     "mod": operator.mod,
 }
-NAMESPACES = {"nn": "", "torch.nn": "", "F": "F.", "torch.nn.functional": "F.", "torch": "torch."}
+NAMESPACES = {
+    "nn": "",
+    "torch.nn": "",
+    "F": "F.",
+    "torch.nn.functional": "F.",
+    "torch": "torch.",
+    "math": "math.",
+}
+BUILTINS = ("len", "int", "float", "getattr")  # bare calls that become builtins.<name> nodes
 
 
 class ExpressionError(ValueError):
@@ -157,6 +165,11 @@ class Translator:
         )
 
     def _Attribute(self, node: ast.Attribute) -> Any:
+        name = dotted(node)
+        if name is not None and name.split(".")[0] not in self.names:
+            split = split_namespace(name)
+            if split is not None and split[0] == "torch.":
+                return name  # a torch constant (torch.float16, torch.channels_last), by name
         base = self.value(node.value)
         return self.call(FUNCTION, "builtins.getattr", (base, node.attr), {}, node)
 
@@ -173,6 +186,8 @@ class Translator:
             layer = self.layer(node.func)
             return self.module_call(layer, args, kwargs, node)
         name = dotted(node.func)
+        if name in BUILTINS and name not in self.names:
+            return self.call(FUNCTION, f"builtins.{name}", args, kwargs, node)
         if name is not None and name.split(".")[0] not in self.names:
             split = split_namespace(name)
             if split is None:
