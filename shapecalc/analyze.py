@@ -138,7 +138,7 @@ def analyze_loaded(
         graph = _record(loaded, values)
         values = [n.value for n in graph.inputs]
     fallback = None
-    if not strict and graph.fx_module is not None:
+    if not strict and (graph.fx_module is not None or hasattr(graph, "recorded")):
         from .frontends.torch import MetaFallback
 
         fallback = MetaFallback(graph)

@@ -35,7 +35,7 @@ from ..values import TensorValue
 from . import FrontendError, LoadedModel
 from .locations import SourceMap
 
-_SPEC = re.compile(r"^(?P<path>.+?):(?P<name>[A-Za-z_][\w.]*)\s*(?P<args>\(.*\))?\s*$", re.DOTALL)
+_SPEC = re.compile(r"^(?P<path>.+?):(?P<name>[A-Za-z_][\w.]*)\s*(?P<args>\(.*)?$", re.DOTALL)
 _COMMENT = re.compile(r"#\s*shapecalc:\s*(?P<body>(?:model|input)=.*)$")
 _KEY = re.compile(r"(?:^|\s)(model|input)=")
 _counter = itertools.count()
@@ -124,18 +124,17 @@ class BuildContext:
     """While active: modules built get their constructing location; torch.nn layers with a
     shape rule whose constructor raises become shells; tensors default to ``device``."""
 
-    def __init__(self, source_map: SourceMap, device: str | None = "meta") -> None:
+    def __init__(self, source_map: SourceMap) -> None:
         self.source_map = source_map
-        self.device = device
         self.locations: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._stops = (_call_user.__code__,)
 
     @contextmanager
-    def active(self, device: str | None = None) -> Iterator[None]:
+    def active(self, device: str | None) -> Iterator[None]:
+        """``device`` "meta" builds without allocating; None builds as the code says."""
         import torch
         import torch.nn as nn
 
-        device = self.device if device is None else device
         original_init = nn.Module.__init__
         context = self
 
@@ -449,7 +448,7 @@ def _rebuild_instance(path: str, name: str) -> Callable[[], Any]:
     """build() for a module-level instance: import the file again, on CPU, and take it."""
 
     def build() -> Any:
-        context = BuildContext(SourceMap({path: path}), device=None)
+        context = BuildContext(SourceMap({path: path}))
         obj = import_file(path, context, None)
         for part in name.split("."):
             obj = getattr(obj, part)

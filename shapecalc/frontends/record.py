@@ -39,6 +39,7 @@ from .locations import SourceMap
 from .torch import (
     TraceFailure,
     convert_constant,
+    eval_mode,
     forward_inputs,
     function_op,
     is_leaf,
@@ -93,6 +94,15 @@ def concretise(value: TensorValue, index: int = 0) -> TensorValue:
         for name in sym.free_symbols(d):
             env[name] = BATCH_SIZE if name.rstrip("0123456789") == "B" else OTHER_SIZE
     return value.with_shape(tuple(sym.evaluate(d, env) for d in value.shape))
+
+
+class RecordedGraph(LayerGraph):
+    """A graph recorded from one meta-tensor forward; ``recorded`` holds each node's output
+    as torch gave it (what MetaFallback answers for ops without a rule)."""
+
+    def __init__(self, name: str = "model", source: str | None = None) -> None:
+        super().__init__(name, source)
+        self.recorded: dict[str, Any] = {}
 
 
 class RecordingFailed(Exception):
@@ -169,8 +179,8 @@ class _Session(TorchFunctionMode):
         super().__init__()
         self.rec = recorder
         self.inputs = inputs
-        self.graph = LayerGraph(recorder.name, recorder.source)
-        self.values: dict[str, Any] = {}  # node name -> recorded value (for predictions)
+        self.graph = RecordedGraph(recorder.name, recorder.source)
+        self.values = self.graph.recorded  # node name -> recorded value
         self.producers: dict[int, Any] = {}  # id(tensor) -> Ref or (parent Ref, index path)
         self.keep: list[Any] = []  # keeps recorded tensors alive so ids stay unique
         self.depth = 0  # > 0 inside a leaf layer or shapecalc's own bookkeeping
@@ -195,7 +205,7 @@ class _Session(TorchFunctionMode):
             tensors.append(t)
         patched = self._patch_leaves()
         try:
-            with self, torch.no_grad():
+            with self, torch.no_grad(), eval_mode(self.rec.module):
                 result: Any = self.rec.module(*tensors)
         except _Stop as stop:
             result = stop.args[0]

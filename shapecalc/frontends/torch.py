@@ -100,7 +100,7 @@ def module_params(module: nn.Module, op: str) -> dict[str, Any]:
     module's attributes; missing ones take the parameter's default."""
     rule = get_rule(op)
     if rule is None or not rule.module or rule.init is None:
-        return {}
+        return _plain_attributes(module)
     special = dict(ADAPTERS[op](module)) if op in ADAPTERS else {}
     special.update(_lazy_unknown(module))
     params: dict[str, Any] = {}
@@ -123,6 +123,17 @@ def module_params(module: nn.Module, op: str) -> dict[str, Any]:
             value = value is not None  # ``bias``: a Parameter or None
         params[name] = convert_constant(value)
     return params
+
+
+def _plain_attributes(module: nn.Module) -> dict[str, Any]:
+    """A layer without a rule: its public plain attributes (num_features, eps, ...), which are
+    its constructor arguments for most torch.nn layers."""
+    plain = (int, float, str, bool, tuple, type(None))
+    return {
+        k: convert_constant(v)
+        for k, v in vars(module).items()
+        if not k.startswith("_") and k != "training" and isinstance(v, plain)
+    }
 
 
 def module_spec(module: nn.Module, op: str, counted: set[int]) -> LayerSpec:
@@ -410,6 +421,12 @@ class MetaFallback:
         self.fx_nodes = {n.name: n for n in gm.graph.nodes} if gm is not None else {}
 
     def __call__(self, node: Node, args: tuple, kwargs: Mapping[str, Any]) -> Any:
+        recorded = getattr(self.graph, "recorded", None)
+        if recorded is not None:  # a recorded graph: torch already gave this node's output
+            value = recorded.get(node.name)
+            if value is not None:
+                self.evaluated.append(node)
+            return value
         fx_node = self.fx_nodes.get(self.graph.fx_names.get(node.name, ""))
         if fx_node is None or not _all_concrete((args, kwargs)):
             return None
@@ -417,7 +434,10 @@ class MetaFallback:
             real_args = _to_meta(tuple(fx_node.args), args)
             real_kwargs = _to_meta(dict(fx_node.kwargs), dict(kwargs))
             if fx_node.op == "call_module":
+                # eval mode: shapes don't depend on it, and training-only checks (BatchNorm's
+                # "more than 1 value per channel") are not shape errors
                 fn: Any = _on_meta(self.graph.fx_module.get_submodule(str(fx_node.target)))
+                fn = _EvalCall(fn)
             elif fx_node.op == "call_method":
                 fn = getattr(real_args[0], str(fx_node.target))
                 real_args = real_args[1:]
@@ -429,6 +449,31 @@ class MetaFallback:
             return None
         self.evaluated.append(node)
         return from_torch(out)
+
+
+class _EvalCall:
+    def __init__(self, module: nn.Module) -> None:
+        self.module = module
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with eval_mode(self.module):
+            return self.module(*args, **kwargs)
+
+
+class eval_mode:
+    """Puts a module tree in eval mode and restores each module's own flag afterwards."""
+
+    def __init__(self, module: nn.Module) -> None:
+        self.module = module
+        self.flags: list[tuple[nn.Module, bool]] = []
+
+    def __enter__(self) -> None:
+        self.flags = [(m, m.training) for m in self.module.modules()]
+        self.module.eval()
+
+    def __exit__(self, *exc: Any) -> None:
+        for m, flag in self.flags:
+            m.training = flag
 
 
 def _all_concrete(value: Any) -> bool:
