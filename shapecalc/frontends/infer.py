@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import symbolic as sym
-from ..graph import CONSTANT, LayerGraph, Node, Ref
+from ..graph import CONSTANT, INPUT, OUTPUT, LayerGraph, Node, Ref
+from ..propagate import propagate
 from ..rules import get_rule
 from ..values import TensorValue
 
@@ -33,28 +34,6 @@ _CHANNEL_LAYERS = {
     "InstanceNorm2d": ("num_features", 2),
     "InstanceNorm3d": ("num_features", 3),
     "GroupNorm": ("num_channels", 2),
-}
-_SCALAR_OPS = {
-    "operator.add",
-    "operator.sub",
-    "operator.mul",
-    "operator.truediv",
-    "operator.floordiv",
-    "operator.pow",
-    "operator.neg",
-    "torch.add",
-    "torch.sub",
-    "torch.mul",
-    "torch.div",
-    "Tensor.add",
-    "Tensor.sub",
-    "Tensor.mul",
-    "Tensor.div",
-    "Tensor.float",
-    "Tensor.to",
-    "Tensor.contiguous",
-    "Tensor.clone",
-    "Tensor.type",
 }
 
 
@@ -128,14 +107,25 @@ def _from_call(graph: LayerGraph, node: Node, s_index: int) -> TensorValue | Non
 
 
 def _preserves_shape(node: Node, source: str) -> bool:
-    """A node whose output has its input's shape: a passthrough rule (activations, dropout,
-    identity) or arithmetic with a scalar (``x / 255``, ``x.float()``)."""
-    rule = get_rule(node.op)
-    if rule is not None and rule.fn.__qualname__.startswith("_passthrough"):
-        return True
-    if node.op in _SCALAR_OPS:
-        others = [r for r in node.refs() if r != source]
-        return not others
+    """True when ``node`` reads only ``source`` (besides literals) and its rule returns the
+    input's shape unchanged, without a finding, for a probe input of some rank: activations,
+    dropout, identity, ``x / 255``, ``x.float()``."""
+    if node.refs() != [source] or get_rule(node.op) is None:
+        return False
+    for rank in (4, 3, 2, 5, 1):
+        probe = TensorValue(tuple(sym.symbol(f"_probe{i}") for i in range(rank)))
+        graph = LayerGraph("probe")
+        graph.add(Node(source, "input", INPUT, value=probe))
+        graph.add(Node(node.name, node.op, node.kind, node.args, node.kwargs, spec=node.spec))
+        graph.add(Node("_output", "output", OUTPUT, (Ref(node.name),)))
+        analysis = propagate(graph, strict=False)
+        out = analysis.values.get(node.name)
+        if (
+            not analysis.diagnostics
+            and isinstance(out, TensorValue)
+            and tuple(map(str, out.shape)) == tuple(map(str, probe.shape))
+        ):
+            return True
     return False
 
 
