@@ -24,6 +24,7 @@ import os
 import re
 import sys
 import tokenize
+import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -116,8 +117,11 @@ def _load_dsl(ps: PathSpec) -> list[LoadedModel]:
 
 
 def _call_user(fn: Callable, *args: Any, **kwargs: Any) -> Any:
-    """Every call into the user's code goes through here: source locations stop at it."""
-    return fn(*args, **kwargs)
+    """Every call into the user's code goes through here: source locations stop at it. torch's
+    warnings while building (deprecations, lazy modules) are not the user's findings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
 
 
 class BuildContext:

@@ -13,6 +13,7 @@ analysis must report) gets the output its shape rule predicts, so recording goes
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -205,7 +206,8 @@ class _Session(TorchFunctionMode):
             tensors.append(t)
         patched = self._patch_leaves()
         try:
-            with self, torch.no_grad(), eval_mode(self.rec.module):
+            with self, torch.no_grad(), eval_mode(self.rec.module), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 result: Any = self.rec.module(*tensors)
         except _Stop as stop:
             result = stop.args[0]

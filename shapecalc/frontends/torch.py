@@ -16,6 +16,7 @@ import inspect
 import math
 import operator
 import sys
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -257,7 +258,9 @@ class TraceFailure(Exception):
 def trace(module: nn.Module, source_map: SourceMap) -> fx.GraphModule:
     tracer = LeafTracer(source_map)
     try:
-        graph = tracer.trace(module)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            graph = tracer.trace(module)
     except Exception as exc:  # TraceError, TypeError on Proxy, ...: any reason to fall back
         raise TraceFailure(
             f"{type(exc).__name__}: {exc}", source_map.from_traceback(exc.__traceback__)
@@ -443,7 +446,8 @@ class MetaFallback:
                 real_args = real_args[1:]
             else:
                 fn = fx_node.target
-            with torch.no_grad():
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 out = fn(*real_args, **real_kwargs)
         except Exception:  # the op fails on meta tensors too: leave it to SC901
             return None

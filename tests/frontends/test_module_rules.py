@@ -63,7 +63,8 @@ def test_module_example_through_the_torch_frontend(example, tree):
     names = list(example.inputs)
     model = _wrap(layer, tree, names)
     graph = graph_from_module(model, "Example")
-    inputs = [TensorValue(tuple(example.inputs[n]), example.dtypes.get(n, "float32")) for n in names]
+    dtypes = example.dtypes
+    inputs = [TensorValue(tuple(example.inputs[n]), dtypes.get(n, "float32")) for n in names]
     via_torch = analyze_loaded(LoadedModel("Example", "", graph), inputs)
     via_expression = run_shapecalc(example.source, example.inputs, example.dtypes)
     assert predicted_shapes(via_torch) == predicted_shapes(via_expression)
