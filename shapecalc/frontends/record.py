@@ -31,7 +31,6 @@ from ..graph import (
     MODULE,
     OUTPUT,
     LayerGraph,
-    LayerSpec,
     Node,
     Ref,
 )
@@ -47,6 +46,7 @@ from .torch import (
     module_op,
     module_params,
     module_spec,
+    parameter_spec,
     tensor_value,
 )
 from .torch import from_torch as _from_torch
@@ -285,10 +285,7 @@ class _Session(TorchFunctionMode):
             return ref
         # a parameter, buffer or tensor attribute read directly in forward
         name = self.graph.unique_name(self.attr_names.get(id(t), "_tensor_constant0"))
-        spec = None
-        if isinstance(t, nn.Parameter) and id(t) not in self.counted:
-            self.counted.add(id(t))
-            spec = LayerSpec({}, t.numel(), t.numel() if t.requires_grad else 0)
+        spec = parameter_spec(t, self.counted)
         value = tensor_value(t, const=True)
         self._add(Node(name, "constant", CONSTANT, value=value, spec=spec), t)
         self.values[name] = value

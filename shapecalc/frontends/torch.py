@@ -98,12 +98,16 @@ ADAPTERS: dict[str, Any] = {
 
 def module_params(module: nn.Module, op: str) -> dict[str, Any]:
     """The layer's constructor arguments by the rule's parameter names, read back from the
-    module's attributes; missing ones take the parameter's default."""
+    module's attributes (or from where the rule's ``sources`` say torch keeps them); missing
+    ones take the parameter's default. A submodule found there stands for its own
+    constructor arguments (a dict), as rules of composite layers expect."""
     rule = get_rule(op)
     if rule is None or not rule.module or rule.init is None:
         return _plain_attributes(module)
-    special = dict(ADAPTERS[op](module)) if op in ADAPTERS else {}
+    shell = "_shapecalc_rejected" in module.__dict__  # holds the user's arguments as given
+    special = dict(ADAPTERS[op](module)) if op in ADAPTERS and not shell else {}
     special.update(_lazy_unknown(module))
+    sources = {} if shell else getattr(rule, "sources", None) or {}
     params: dict[str, Any] = {}
     for name, p in rule.init.parameters.items():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
@@ -111,19 +115,28 @@ def module_params(module: nn.Module, op: str) -> dict[str, Any]:
         if name in special:
             params[name] = special[name]
             continue
-        default = None if p.default is p.empty else p.default
+        missing = sym.UNKNOWN if p.default is p.empty else p.default
         try:
-            value = getattr(module, name)
+            value = _attribute(module, sources.get(name, name))
         except AttributeError:
-            params[name] = sym.UNKNOWN if p.default is p.empty else p.default
+            params[name] = missing
             continue
-        if inspect.ismethod(value) or isinstance(value, nn.Module):
-            params[name] = sym.UNKNOWN if p.default is p.empty else p.default
-            continue
-        if isinstance(default, bool) and (value is None or isinstance(value, torch.Tensor)):
-            value = value is not None  # ``bias``: a Parameter or None
-        params[name] = convert_constant(value)
+        if inspect.ismethod(value):
+            params[name] = missing
+        elif isinstance(value, nn.Module):
+            params[name] = module_params(value, module_op(value))
+        elif isinstance(p.default, bool) and (value is None or isinstance(value, torch.Tensor)):
+            params[name] = value is not None  # ``bias``: a Parameter or None
+        else:
+            params[name] = convert_constant(value)
     return params
+
+
+def _attribute(module: nn.Module, path: str) -> Any:
+    value: Any = module
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
 
 
 def _plain_attributes(module: nn.Module) -> dict[str, Any]:
@@ -142,13 +155,26 @@ def module_spec(module: nn.Module, op: str, counted: set[int]) -> LayerSpec:
     graph: a layer called twice, or a weight tied to another layer, counts at its first use)."""
     total = trainable = 0
     for p in module.parameters():
-        if id(p) in counted:
-            continue
+        if id(p) in counted or isinstance(p, nn.parameter.UninitializedParameter):
+            continue  # shared, or a lazy layer's parameter whose size is not known yet
         counted.add(id(p))
         total += p.numel()
         trainable += p.numel() if p.requires_grad else 0
     rejected = module.__dict__.get("_shapecalc_rejected")
     return LayerSpec(module_params(module, op), total, trainable, rejected)
+
+
+def parameter_spec(value: Any, counted: set[int]) -> LayerSpec | None:
+    """The parameter count of a parameter read directly in forward (a class token), once."""
+    if (
+        not isinstance(value, nn.Parameter)
+        or isinstance(value, nn.parameter.UninitializedParameter)
+        or id(value) in counted
+    ):
+        return None
+    counted.add(id(value))
+    n = value.numel()
+    return LayerSpec({}, n, n if value.requires_grad else 0)
 
 
 # ------------------------------------------------------------------------------- constants
@@ -360,11 +386,7 @@ class _FxConverter:
         value: Any = self.gm
         for part in str(fx_node.target).split("."):
             value = getattr(value, part)
-        spec = None
-        if isinstance(value, nn.Parameter) and id(value) not in self.counted:
-            self.counted.add(id(value))
-            n = value.numel()
-            spec = LayerSpec({}, n, n if value.requires_grad else 0)
+        spec = parameter_spec(value, self.counted)
         return Node(
             self.graph.unique_name(str(fx_node.target)),
             "constant",
