@@ -280,3 +280,34 @@ def test_json_nested_and_opaque_shapes():
     assert shape(t) == [2, "T", None]
     assert shape((t, (t, t))) == [[2, "T", None], [[2, "T", None], [2, "T", None]]]
     assert shape(3) is None
+
+
+# ------------------------------------------------------------------------------ README
+
+
+def readme_examples() -> list[tuple[str, str]]:
+    """(command, pasted output) for every ``$ shapecalc ...`` line of the README's console
+    blocks."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    examples = []
+    for block in text.split("```console\n")[1:]:
+        body = block.split("```", 1)[0]
+        for chunk in body.split("$ ")[1:]:
+            command, _, output = chunk.partition("\n")
+            if command.startswith("shapecalc "):
+                examples.append((command, output))
+    return examples
+
+
+@pytest.mark.parametrize("command, expected", readme_examples())
+def test_readme_shell_examples_print_what_the_readme_shows(command, expected, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, shlex.split(command)[1:], prog_name="shapecalc")
+    assert result.output == expected, f"README example '$ {command}' is out of date"
+
+
+def test_readme_has_shell_examples():
+    assert len(readme_examples()) >= 3
