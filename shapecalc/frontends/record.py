@@ -301,8 +301,8 @@ class _Session(TorchFunctionMode):
             return func(*args, **kwargs)
         try:
             out = func(*args, **kwargs)
-        except Exception:
-            out = _FAILED
+        except Exception as exc:
+            out, error = _FAILED, exc
         if out is not _FAILED and not _has_tensor(out):
             return out  # sizes, dims, flags: they enter later ops as literals
         node = Node(
@@ -314,7 +314,7 @@ class _Session(TorchFunctionMode):
             location=self.rec.source_map.innermost(sys._getframe(), stop=(self.stop_code,)),
         )
         if out is _FAILED:
-            out = self._predict(node)
+            out = self._predict(node, error)
         self._add(node, out)
         return out
 
@@ -339,8 +339,8 @@ class _Session(TorchFunctionMode):
                 )
                 try:
                     out = original(*args, **kwargs)
-                except Exception:  # rejected arguments, or a shape error to report
-                    out = self._predict(node)
+                except Exception as exc:  # rejected arguments, or a shape error to report
+                    out = self._predict(node, exc)
                 self._add(node, out)
             finally:
                 self.depth -= 1
@@ -348,8 +348,11 @@ class _Session(TorchFunctionMode):
 
         return forward
 
-    def _predict(self, node: Node) -> Any:
-        """The output the node's rule predicts, as meta tensors; _Stop when it is unknown."""
+    def _predict(self, node: Node, error: Exception) -> Any:
+        """For an op torch refused on meta tensors: the output its rule predicts, as meta
+        tensors. When the rule finds an error but no output, recording stops there (_Stop);
+        when there is no rule or no error (``bool(x.sum() > 0)`` depends on values, not
+        sizes), torch's own error stands."""
         from ..propagate import propagate
 
         probe = LayerGraph("probe")
@@ -357,11 +360,14 @@ class _Session(TorchFunctionMode):
             probe.add(Node(ref, "constant", CONSTANT, value=self.values[ref]))
         probe.add(node)
         probe.add(Node("output", "output", OUTPUT, (Ref(node.name),)))
-        meta = _meta(propagate(probe, strict=False).values.get(node.name))
-        if meta is None:
+        analysis = propagate(probe, strict=False)
+        meta = _meta(analysis.values.get(node.name))
+        if meta is not None:
+            return meta
+        if analysis.errors:
             self.graph.add(node)
             raise _Stop(Ref(node.name))
-        return meta
+        raise error
 
 
 _FAILED = object()

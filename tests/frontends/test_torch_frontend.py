@@ -315,3 +315,90 @@ def test_inputs_given_as_tensors_tuples_and_values():
     assert analyze(model, (5, 4)).output_shapes == [(5, 2)]
     assert analyze(model, ("N", 4)).output_shapes == [(sym.symbol("N"), 2)]
     assert analyze(model, parse_shape("7,4")).output_shapes == [(7, 2)]
+
+
+# ------------------------------------------------------------------------------ constants
+
+
+def test_torch_constants_become_plain_values():
+    from shapecalc.frontends.torch import convert_constant
+
+    assert convert_constant(torch.float16) == "float16"
+    assert convert_constant(torch.Size([2, 3])) == (2, 3)
+    assert convert_constant(torch.device("cpu")) == "cpu"
+    assert convert_constant(torch.channels_last) == "torch.channels_last"
+    assert convert_constant([torch.int64, (torch.Size([1]), slice(None, 2))]) == [
+        "int64",
+        ((1,), slice(None, 2)),
+    ]
+    value = convert_constant(torch.zeros(2, 5, dtype=torch.int32))
+    assert value.shape == (2, 5) and value.dtype == "int32" and value.const
+
+
+def test_dtype_arguments_reach_the_graph_as_names():
+    class Cast(nn.Module):
+        def forward(self, x):
+            return x.to(torch.float16).contiguous(memory_format=torch.channels_last)
+
+    graph = analyze(Cast(), "1,3,4,4").graph
+    assert graph["to"].args[1:] == ("float16",)
+    assert graph["contiguous"].kwargs["memory_format"] == "torch.channels_last"
+
+
+# ------------------------------------------------------------------- recording failures
+
+
+def test_forward_that_depends_on_tensor_values_cannot_be_recorded():
+    from shapecalc.frontends import FrontendError
+
+    class ValueBranch(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x):
+            if x.sum() > 0:
+                return self.fc(x)
+            return x
+
+    with pytest.raises(FrontendError, match="meta tensors"):
+        analyze(ValueBranch(), "1,4")
+
+
+def test_recording_stops_where_no_output_can_be_predicted():
+    class BadThenMore(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3)
+            self.fc = nn.Linear(8, 2)
+
+        def forward(self, x):
+            if x.shape[1] == 4:
+                x = self.conv(x)  # 4 channels into Conv2d(3, ...): torch raises
+            return self.fc(x.mean(dim=(2, 3)))
+
+    analysis = analyze(BadThenMore(), "1,4,8,8")
+    codes = [d.code for d in analysis.diagnostics]
+    assert "SC201" in codes and "SC001" in codes
+    assert analysis.layer("conv").shape == (1, 8, 6, 6)  # the declared output, recording goes on
+    assert analysis.output_shapes == [(1, 2)]
+
+
+def test_a_rejected_layer_reports_at_its_line_even_without_a_specific_rule_check():
+    class Negative(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, -2)
+
+        def forward(self, x):
+            return self.fc(x)
+
+    from shapecalc.frontends.loader import BuildContext
+    from shapecalc.frontends.locations import SourceMap
+
+    with BuildContext(SourceMap()).active("meta"):
+        model = Negative()
+    analysis = analyze(model, "1,4")
+    assert model.fc.__dict__["_shapecalc_rejected"]
+    errors = [d for d in analysis.diagnostics if d.severity.name == "ERROR"]
+    assert errors and errors[0].layer == "fc"
