@@ -316,12 +316,8 @@ def _load_python(ps: PathSpec) -> list[LoadedModel]:
     comments = read_input_comments(ps.path)
     models = []
     for item in found:
-        try:
-            graph = graph_from_module(
-                item.module, item.name, ps.path, source_map, context.locations
-            )
-        except Exception as exc:
-            raise user_error(exc, f"while tracing {item.name}.forward", source_map) from None
+        # fx failures fall back to the recorder; anything raised here is shapecalc's own bug
+        graph = graph_from_module(item.module, item.name, ps.path, source_map, context.locations)
         inputs = comments.get(item.name.split("(")[0], comments.get(None))
         models.append(LoadedModel(item.name, ps.path, graph, inputs, item.build, list(notes)))
     return models
