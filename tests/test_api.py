@@ -16,7 +16,7 @@ from shapecalc.frontends.loader import load
 from shapecalc.values import TensorValue
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QUICKSTART = os.path.join(ROOT, "examples", "quickstart.py")
+QUICKSTART = os.path.join(ROOT, "examples", "seed_conv_unit.py")
 B, H, W = (sym.symbol(n) for n in "BHW")
 
 
@@ -34,9 +34,9 @@ def test_analyze_a_path_with_concrete_input():
     analysis = shapecalc.analyze(QUICKSTART, "2,3,32,32")
     assert isinstance(analysis, shapecalc.Analysis)
     assert analysis.output_shapes == [(2, 10)]
-    assert [layer.name for layer in analysis.layers][:2] == ["x", "features.0"]
-    assert analysis.layer("features.0").shape == (2, 6, 30, 30)
-    assert analysis.layer("features.3").shape == (2, 6, 12, 12)
+    assert [layer.name for layer in analysis.layers][:2] == ["x", "conv_unit.0"]
+    assert analysis.layer("conv_unit.0").shape == (2, 6, 30, 30)
+    assert analysis.layer("conv_unit.3").shape == (2, 6, 12, 12)
     assert analysis.layer("flatten").shape == (2, 864)
     assert analysis.constraints == []
     assert [d for d in analysis.diagnostics if d.severity >= shapecalc.Severity.WARNING] == []
@@ -44,7 +44,7 @@ def test_analyze_a_path_with_concrete_input():
 
 def test_analyze_with_symbols_gives_formulas_and_conditions():
     analysis = shapecalc.analyze(QUICKSTART, (B, 3, "H", "W"))
-    assert analysis.layer("features.0").shape == (B, 6, H - 2, W - 2)
+    assert analysis.layer("conv_unit.0").shape == (B, 6, H - 2, W - 2)
     assert analysis.output_shapes == [(B, 10)]
     conditions = [str(c) for c in analysis.constraints]
     assert conditions  # the Linear pins the flattened size
@@ -54,11 +54,12 @@ def test_analyze_with_symbols_gives_formulas_and_conditions():
 def test_table_and_to_dict():
     analysis = shapecalc.analyze(QUICKSTART, "2,3,32,32")
     table = analysis.table()
-    assert table.splitlines()[0] == "ConvUnit from " + QUICKSTART + ", input x: (2, 3, 32, 32)"
+    header = "ConvUnitNet from " + QUICKSTART + ", input x: (2, 3, 32, 32)"
+    assert table.splitlines()[0] == header
     assert "Conv2d(3, 6, kernel_size=5, padding=1)" in table
     assert "Linear(864, 10)" in table
     entry = analysis.to_dict()
-    assert entry["name"] == "ConvUnit" and entry["output_shapes"] == [[2, 10]]
+    assert entry["name"] == "ConvUnitNet" and entry["output_shapes"] == [[2, 10]]
     assert entry["layers"][1]["output_shape"] == [2, 6, 30, 30]
 
 

@@ -19,7 +19,7 @@ from shapecalc.cli import main
 from .frontends.harness import model_path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QUICKSTART = os.path.join(ROOT, "examples", "quickstart.py")
+QUICKSTART = os.path.join(ROOT, "examples", "seed_conv_unit.py")
 
 
 def run(*args: str):
@@ -48,7 +48,7 @@ def test_path_is_the_default_command():
     result = run(QUICKSTART, "-i", "2,3,32,32")
     assert result.exit_code == 0, result.output
     assert "(2, 6, 30, 30)" in result.output and "(2, 10)" in result.output
-    assert result.output.startswith("ConvUnit from ")
+    assert result.output.startswith("ConvUnitNet from ")
     assert run("calc", QUICKSTART, "-i", "2,3,32,32").output == result.output
 
 
@@ -63,8 +63,14 @@ def test_symbolic_input_prints_formulas_and_conditions():
     assert "conditions" in result.output and "H >= " in result.output
 
 
+def test_input_comes_from_the_files_comment():
+    result = run(QUICKSTART)  # '# shapecalc: input=B,3,32,32'
+    assert result.exit_code == 0
+    assert "input x: (B, 3, 32, 32)" in result.output
+
+
 def test_input_is_inferred_when_not_given():
-    result = run(QUICKSTART)
+    result = run(model_path("convunit.py"))
     assert result.exit_code == 0
     assert "input x: (B, 3, H, W)" in result.output
 
@@ -198,7 +204,7 @@ def test_exit_2_internal_error_names_the_model(monkeypatch):
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("shapecalc: internal error while analysing ")
-    assert "ConvUnit" in result.stderr and "KeyError" in result.stderr
+    assert "ConvUnitNet" in result.stderr and "KeyError" in result.stderr
 
 
 def test_exit_2_unknown_option():
