@@ -149,6 +149,8 @@ def describe_call(node: Node, values: dict[str, Any]) -> str:
         items = index if isinstance(index, tuple) else (index,)
         shown = [_arg_text(i, values) or "_" for i in items]
         return f"getitem[{', '.join(shown)}]"
+    if args and isinstance(args[0], Ref) and values.get(args[0].node, OPAQUE) is OPAQUE:
+        args = args[1:]  # an unknown value in the tensor's place is the (unknown) tensor
     parts = [t for t in (_arg_text(a, values) for a in args) if t is not None]
     defaults = _call_defaults(node.op)
     for key, value in node.kwargs.items():
