@@ -317,3 +317,10 @@ def test_readme_shell_examples_print_what_the_readme_shows(command, expected, mo
 
 def test_readme_has_shell_examples():
     assert len(readme_examples()) >= 3
+
+
+def test_help_lists_the_calculator():
+    result = run("--help")
+    assert result.exit_code == 0 and "calc" in result.output
+    result = run("calc", "--help")
+    assert result.exit_code == 0 and "--input" in result.output and "--format" in result.output
