@@ -60,12 +60,16 @@ def fmt_value(value: Any) -> str:
     if isinstance(value, (tuple, list)) and any(_tensorish(v) for v in value):
         inner = ", ".join(fmt_value(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, dict) and any(_tensorish(v) for v in value.values()):
+        return "{" + ", ".join(f"{k!r}: {fmt_value(v)}" for k, v in value.items()) + "}"
     return fmt(value)
 
 
 def _tensorish(value: Any) -> bool:
     if isinstance(value, TensorValue):
         return True
+    if isinstance(value, dict):
+        return any(_tensorish(v) for v in value.values())
     return isinstance(value, (tuple, list)) and any(_tensorish(v) for v in value)
 
 
