@@ -329,3 +329,28 @@ def test_scn_files_go_to_the_dsl_frontend(tmp_path, monkeypatch):
     assert [m.name for m in load(f"{path}:Other")] == ["Other"]
     with pytest.raises(FrontendError, match="no model 'Nope'"):
         load(f"{path}:Nope")
+
+
+def test_input_is_inferred_from_a_functional_layers_weight():
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class FunctionalConv(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.Parameter(torch.zeros(8, 2, 3, 3))
+
+        def forward(self, x):
+            return F.conv2d(x, self.weight, groups=2)
+
+    class FunctionalLinear(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.Parameter(torch.zeros(5, 7))
+
+        def forward(self, x):
+            return F.linear(x, self.weight)
+
+    assert analyze(FunctionalConv()).inputs[0].shape == (B, 4, H, W)
+    assert analyze(FunctionalLinear()).inputs[0].shape == (B, 7)
