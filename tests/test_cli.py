@@ -306,7 +306,9 @@ def readme_examples() -> list[tuple[str, str]]:
     return examples
 
 
-@pytest.mark.parametrize("command, expected", readme_examples())
+@pytest.mark.parametrize(
+    "command, expected", [pytest.param(c, e, id=c) for c, e in readme_examples()]
+)
 def test_readme_shell_examples_print_what_the_readme_shows(command, expected, monkeypatch):
     import shlex
 
