@@ -38,6 +38,7 @@ from ..values import TensorValue, format_shape
 from .locations import SourceMap
 from .torch import (
     TraceFailure,
+    built_at,
     convert_constant,
     eval_mode,
     forward_inputs,
@@ -332,7 +333,7 @@ class _Session(TorchFunctionMode):
                     self._arg(args),
                     self._arg(kwargs),
                     spec=module_spec(module, op, self.counted),
-                    location=self.rec.locations.get(module),
+                    location=built_at(self.rec.locations, module),
                     call_location=self.rec.source_map.innermost(
                         sys._getframe(), stop=(self.stop_code,)
                     ),

@@ -211,6 +211,14 @@ def convert_constant(value: Any) -> Any:
     return value
 
 
+def built_at(locations: Mapping[nn.Module, Location], module: nn.Module) -> Location | None:
+    """Where ``module`` was constructed (None for an unhashable module class)."""
+    try:
+        return locations.get(module)
+    except TypeError:
+        return None
+
+
 def _is_namedtuple(value: Any) -> bool:
     return isinstance(value, tuple) and hasattr(type(value), "_fields")
 
@@ -405,7 +413,7 @@ class _FxConverter:
             MODULE,
             str(fx_node.target),
             spec=module_spec(module, op, self.counted),
-            location=self.locations.get(module),
+            location=built_at(self.locations, module),
             call_location=fx_node.meta.get("shapecalc_location"),
         )
 
