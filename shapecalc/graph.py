@@ -7,7 +7,7 @@ DSL run that never needs graph algorithms does not pay networkx's import time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -112,6 +112,15 @@ class LayerGraph:
         self.name = name
         self.source = source
         self.notes: list[str] = []
+        # set by the torch frontend, read by verify: the traced torch.fx.GraphModule and, for
+        # each graph node, the name of the fx node it came from
+        self.fx_module: Any = None
+        self.fx_names: dict[str, str] = {}
+        # set when torch.fx could not trace the model: recorder(inputs) returns a graph recorded
+        # from one meta-tensor forward at those concrete input sizes
+        self.recorder: Callable[[list[Any]], LayerGraph] | None = None
+        # what the frontend found while building the graph (SC001 for a specialised graph)
+        self.frontend_diagnostics: list[Any] = []
         self._nodes: dict[str, Node] = {}
         self._digraph = None
 

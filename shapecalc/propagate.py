@@ -210,6 +210,18 @@ class Analysis:
     def total_params(self) -> int:
         return sum(layer.params for layer in self.layers)
 
+    def table(self) -> str:
+        """The per-layer table, as the calculator prints it (report/table.py)."""
+        from .report.table import render
+
+        return render(self)
+
+    def to_dict(self) -> dict:
+        """This model's entry of the JSON contract, version 1 (report/json_report.py)."""
+        from .report.json_report import model_entry
+
+        return model_entry(self)
+
     def layer(self, name: str) -> LayerResult:
         for layer in self.layers:
             if layer.name == name:

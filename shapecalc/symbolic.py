@@ -276,7 +276,7 @@ def _terms(x: Dim) -> dict[Monomial, int]:
 def add(a: Dim, b: Dim) -> Dim:
     if isinstance(a, int) and isinstance(b, int):
         return a + b
-    return _fold(_add_raw(a, b))
+    return _fold(_merge_floors(_add_raw(a, b)))
 
 
 def _add_raw(a: Dim, b: Dim) -> Dim:
@@ -287,6 +287,33 @@ def _add_raw(a: Dim, b: Dim) -> Dim:
     out = dict(_terms(a))
     for m, c in _terms(b).items():
         out[m] = out.get(m, 0) + c
+    return Expr.make(out)
+
+
+def _merge_floors(x: Dim) -> Dim:
+    """Floors that differ by a whole multiple of their denominator become one atom, so that
+    they cancel: ``(H + 3)//32 - (H - 29)//32 == 1`` (for integer n, ``(n + k)//d ==
+    (n + k % d)//d + k//d``). A global pool whose kernel is its input's size is then 1x1."""
+    if not isinstance(x, Expr):
+        return x
+    floors: dict[Dim, list[tuple[Monomial, Dim]]] = {}
+    for m in x.terms:
+        if len(m) == 1 and m[0][1] == 1:
+            atom = m[0][0]
+            if isinstance(atom, FloorDiv) and isinstance(atom.den, int) and atom.den > 0:
+                canonical = _floordiv_int(atom.num, atom.den, canonical=True)  # type: ignore[arg-type]
+                key = _add_raw(canonical, -_terms(canonical).get((), 0))
+                floors.setdefault(key, []).append((m, canonical))
+    if all(len(group) < 2 for group in floors.values()):
+        return x
+    out = dict(x.terms)
+    for group in floors.values():
+        if len(group) < 2:
+            continue
+        for m, canonical in group:
+            c = out.pop(m)
+            for mm, cc in _terms(canonical).items():
+                out[mm] = out.get(mm, 0) + c * cc
     return Expr.make(out)
 
 

@@ -212,3 +212,17 @@ def test_negated_floor_prints_as_python(build):
     expr = build()
     for h, w in [(7, 5), (8, 3), (1, 1)]:
         assert eval(str(expr), {}, {"H": h, "W": w}) == sym.evaluate(expr, {"H": h, "W": w})
+
+
+@given(st.integers(-100, 100), st.integers(-100, 100), st.integers(1, 64), st.integers(1, 500))
+def test_floors_differing_by_whole_multiples_merge(k1, k2, d, h):
+    H = symbol("H")
+    merged = (H + k1) // d - (H + k2) // d
+    assert sym.evaluate(merged, {"H": h}) == (h + k1) // d - (h + k2) // d
+    if (k1 - k2) % d == 0:
+        assert merged == (k1 - k2) // d  # the floors cancel
+
+
+def test_global_pool_over_its_own_size_is_one():
+    size = (symbol("H") + 3) // 32
+    assert window_out(size, size, size) == 1

@@ -1,0 +1,88 @@
+"""The JSON contract, version 1, that other tools rely on:
+
+``{"version": 1, "models": [{"name", "source", "input_shapes", "output_shapes", "layers":
+[{"name", "op", "output_shape", "params", "location": {"path", "line"}}], "constraints":
+[str], "diagnostics": [{"code", "severity", "message", "layer", "location": {"path", "line",
+"column"}}]}]}``. A shape is a list of ints and strings holding Python integer expressions
+over the input symbols (``"(H - 12)//4"``); an unknown dim is null; a layer whose output is a
+tuple of tensors has a list of shapes; a non-tensor output has a null shape. Every constraint
+is a Python boolean expression over the symbols (``"H >= 12"``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .. import symbolic as sym
+from ..graph import INPUT
+from ..values import TensorValue
+from . import reporter
+
+VERSION = 1
+
+
+def dim(d: Any) -> int | str | None:
+    if isinstance(d, int):
+        return d
+    if d is sym.UNKNOWN or not isinstance(d, sym.Expr):
+        return None
+    return str(d)
+
+
+def shape(value: Any) -> list | None:
+    """A tensor's shape as a JSON list; a tuple of tensors as a list of shapes."""
+    if isinstance(value, TensorValue):
+        return [dim(d) for d in value.shape]
+    if isinstance(value, (tuple, list)) and value and all(_has_tensor(v) for v in value):
+        return [shape(v) for v in value]
+    return None
+
+
+def _has_tensor(value: Any) -> bool:
+    if isinstance(value, TensorValue):
+        return True
+    return isinstance(value, (tuple, list)) and bool(value) and all(_has_tensor(v) for v in value)
+
+
+def model_entry(analysis: Any) -> dict:
+    """One model of the contract, from an Analysis."""
+    layers = []
+    for layer in analysis.layers:
+        loc = layer.node.location
+        layers.append(
+            {
+                "name": layer.name,
+                "op": layer.op,
+                "output_shape": shape(layer.value),
+                "params": layer.params,
+                "location": {"path": loc.path, "line": loc.line} if loc else None,
+            }
+        )
+    return {
+        "name": analysis.name,
+        "source": analysis.source or None,
+        "input_shapes": [
+            shape(analysis.values.get(n.name)) for n in analysis.graph if n.kind == INPUT
+        ],
+        "output_shapes": [
+            None if s is None else [dim(d) for d in s] for s in analysis.output_shapes
+        ],
+        "layers": layers,
+        "constraints": [str(c) for c in analysis.constraints],
+        "diagnostics": [d.to_dict() for d in sorted(analysis.diagnostics, key=_key)],
+    }
+
+
+def _key(diag: Any) -> tuple:
+    return diag.sort_key()
+
+
+def document(analyses: Sequence[Any]) -> dict:
+    return {"version": VERSION, "models": [model_entry(a) for a in analyses]}
+
+
+@reporter("json")
+def json_report(analyses: Sequence[Any], **_options: Any) -> str:
+    return json.dumps(document(analyses), indent=2)
