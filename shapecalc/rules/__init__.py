@@ -88,8 +88,9 @@ class Rule:
         forward = list(args)
         extra = dict(kwargs)
         for name in self.forward[len(forward) :]:
-            if name in extra:
-                forward.append(extra.pop(name))
+            if name not in extra:
+                break  # later forward inputs stay keywords (attn_mask given, need_weights not)
+            forward.append(extra.pop(name))
         return self.fn(ctx, *forward, **extra, **(params or {}))
 
 
