@@ -87,12 +87,32 @@ def _lazy_unknown(module: nn.Module) -> dict[str, Any]:
     }
 
 
+def _activation_name(activation: Any) -> Any:
+    """A Transformer layer's activation as its constructor takes it: ``"relu"`` for F.relu,
+    ``"GELU"`` for an nn.GELU() module, the callable's name otherwise."""
+    if isinstance(activation, str):
+        return activation
+    if isinstance(activation, nn.Module):
+        return type(activation).__name__
+    return getattr(activation, "__name__", repr(activation))
+
+
+def _first_layer_activation(model: nn.Module) -> dict[str, Any]:
+    layers = getattr(getattr(model, "encoder", None), "layers", None)
+    if not layers or not hasattr(layers[0], "activation"):
+        return {}
+    return {"activation": _activation_name(layers[0].activation)}
+
+
 # torch stores a few constructor arguments under other names (or only through what they built)
 ADAPTERS: dict[str, Any] = {
     "MultiheadAttention": lambda m: {
         "bias": m.in_proj_bias is not None,
         "add_bias_kv": m.bias_k is not None,
     },
+    "TransformerEncoderLayer": lambda m: {"activation": _activation_name(m.activation)},
+    "TransformerDecoderLayer": lambda m: {"activation": _activation_name(m.activation)},
+    "Transformer": _first_layer_activation,
 }
 
 

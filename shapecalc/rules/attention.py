@@ -85,8 +85,14 @@ def mha_core(
     kdim: Any,
     vdim: Any,
     batch_first: bool,
+    names: tuple[str, str, str] = ("query", "key and value", "embed_dim"),
 ) -> tuple[TensorValue, TensorValue | None]:
-    """(attn_output, attn_weights) with every check of multi_head_attention_forward."""
+    """(attn_output, attn_weights) with every check of multi_head_attention_forward.
+
+    ``names``: how messages call the query, the key and value, and the embedding size (a
+    Transformer layer's ``("tgt", "memory", "d_model")``). A key that *is* the query (self
+    attention) is not checked twice."""
+    q_name, kv_name, dim_name = names
     kdim = embed_dim if kdim is None else kdim
     vdim = embed_dim if vdim is None else vdim
     separate = not (_eq_int(kdim, embed_dim) and _eq_int(vdim, embed_dim))
@@ -95,7 +101,7 @@ def mha_core(
     if query.ndim not in (2, 3):
         ctx.report(
             "SC206",
-            f"{ctx.layer}: query must be 2-D (unbatched) or 3-D (batched), got {query.ndim}-D "
+            f"{ctx.layer}: {q_name} must be 2-D (unbatched) or 3-D (batched), got {query.ndim}-D "
             f"{query}",
         )
         out = query.with_shape((UNKNOWN,) * max(query.ndim - 1, 0) + (embed_dim,))
@@ -117,15 +123,17 @@ def mha_core(
         query.shape[-1],
         embed_dim,
         "SC215",
-        f"{ctx.layer} expects query of embed_dim={embed_dim} features, got {query.shape[-1]}",
-        "embed_dim",
+        f"{ctx.layer} expects {q_name} of {dim_name}={embed_dim} features, got {query.shape[-1]}",
+        dim_name,
     )
     ranks_ok = key.ndim == query.ndim and value.ndim == query.ndim
-    if not ranks_ok:
+    if key is query and value is query:
+        source = length
+    elif not ranks_ok:
         kind = "batched (3-D)" if batched else "unbatched (2-D)"
         ctx.report(
             "SC219",
-            f"{ctx.layer}: for a {kind} query, key and value must be {query.ndim}-D, got "
+            f"{ctx.layer}: for a {kind} {q_name}, {kv_name} must be {query.ndim}-D, got "
             f"{key.ndim}-D and {value.ndim}-D",
         )
         source = UNKNOWN
@@ -174,7 +182,7 @@ def mha_core(
                 key.shape[-1],
                 embed_dim,
                 "SC215",
-                f"{ctx.layer} expects key and value of embed_dim={embed_dim} features, got "
+                f"{ctx.layer} expects {kv_name} of {dim_name}={embed_dim} features, got "
                 f"{key.shape[-1]}",
             )
         if batched:
@@ -183,7 +191,7 @@ def mha_core(
                 key_batch,
                 batch,
                 "SC219",
-                f"{ctx.layer}: key and value have batch size {key_batch}, query {batch}",
+                f"{ctx.layer}: {kv_name} have batch size {key_batch}, {q_name} {batch}",
             )
     if key_padding_mask is not None:
         _check_key_padding_mask(ctx, key_padding_mask, batched, batch, source)
