@@ -20,6 +20,7 @@ from ..graph import (
     METHOD,
     MODULE,
     OUTPUT,
+    LayerArgs,
     LayerGraph,
     LayerSpec,
     Node,
@@ -226,7 +227,8 @@ class Translator:
             name = dotted(node.func)
             split = split_namespace(name) if name and name.split(".")[0] not in self.names else None
             if split is not None and split[0] == "":
-                return dict(self.layer(node)[1].params)
+                op, spec, _ = self.layer(node)
+                return LayerArgs(op, spec.params)
         return self.value(node)
 
     def module_call(

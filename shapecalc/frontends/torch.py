@@ -34,6 +34,7 @@ from ..graph import (
     METHOD,
     MODULE,
     OUTPUT,
+    LayerArgs,
     LayerGraph,
     LayerSpec,
     Node,
@@ -144,7 +145,8 @@ def module_params(module: nn.Module, op: str) -> dict[str, Any]:
         if inspect.ismethod(value):
             params[name] = missing
         elif isinstance(value, nn.Module):
-            params[name] = module_params(value, module_op(value))
+            sub = module_op(value)
+            params[name] = LayerArgs(sub, module_params(value, sub))
         elif isinstance(p.default, bool) and (value is None or isinstance(value, torch.Tensor)):
             params[name] = value is not None  # ``bias``: a Parameter or None
         else:

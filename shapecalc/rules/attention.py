@@ -516,6 +516,8 @@ def scaled_dot_product_attention(
         "SC219",
         f"{ctx.layer}: query and key must have the same last dim, got {query} and {key}",
     )
+    # (torch 2.13's CPU flash kernel skips this check for 4-D inputs with one head size and
+    # returns a result; every other path raises. It is reported whichever kernel runs.)
     _same(
         ctx,
         value.shape[-2],
