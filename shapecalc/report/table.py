@@ -198,11 +198,26 @@ def header(analysis: Any) -> str:
 def _params(analysis: Any) -> tuple[int, int]:
     total = trainable = 0
     for layer in analysis.layers:
-        spec = layer.node.spec
-        if spec is not None:
-            total += spec.param_count
-            trainable += spec.trainable
+        total += layer.params
+        trainable += layer.trainable
     return total, trainable
+
+
+def describe_layer_result(layer: Any, values: dict[str, Any]) -> str:
+    """The op text; a lazy layer's inferred arguments follow it: ``LazyLinear(10)
+    [in_features=864]``."""
+    text = describe(layer.node, values)
+    inferred = getattr(layer, "inferred", None)
+    if inferred is None or not inferred.params:
+        return text
+    return text + " [" + ", ".join(f"{k}={fmt(v)}" for k, v in inferred.params.items()) + "]"
+
+
+def _params_cell(layer: Any) -> str:
+    inferred = getattr(layer, "inferred", None)
+    if inferred is not None and inferred.param_count is None:
+        return "?"  # a lazy layer whose size depends on a symbolic input size
+    return f"{layer.params:,}" if layer.params else ""
 
 
 def render(analysis: Any) -> str:
@@ -210,13 +225,12 @@ def render(analysis: Any) -> str:
 
     rows = []
     for layer in analysis.layers:
-        count = layer.params
         rows.append(
             [
                 layer.name,
-                describe(layer.node, analysis.values),
+                describe_layer_result(layer, analysis.values),
                 fmt_value(layer.value),
-                f"{count:,}" if count else "",
+                _params_cell(layer),
             ]
         )
     table = tabulate(
@@ -236,6 +250,13 @@ def render(analysis: Any) -> str:
         facts.append(("params", f"{total:,} ({kept})"))
     else:
         facts.append(("params", "0"))
+    uncounted = [
+        layer.name
+        for layer in analysis.layers
+        if getattr(layer, "inferred", None) is not None and layer.inferred.param_count is None
+    ]
+    if uncounted:
+        facts.append(("", f"not counted: {', '.join(uncounted)} (lazy, sized by the input)"))
     if analysis.symbols:
         conditions = [str(c) for c in analysis.constraints] or ["none"]
         facts.extend(("conditions" if i == 0 else "", c) for i, c in enumerate(conditions))

@@ -1,0 +1,43 @@
+"""Lazy layers through the torch frontend: built on the meta device without materialising,
+every layer agrees with a real forward, and the table shows the sizes they learn from the
+input with the parameter counts they will have."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from shapecalc.analyze import analyze_loaded
+from shapecalc.inputs import parse_shape
+from shapecalc.report.table import render
+
+from .harness import assert_agrees, assert_symbolic_agrees, load_one, model_path
+
+
+@pytest.mark.parametrize("shape", ["2,3,16,16", "1,3,9,13", "3,3,4,4"])
+def test_lazy_model_agrees_with_torch(shape):
+    assert_agrees(load_one(model_path("lazy.py")), [parse_shape(shape)])
+
+
+def test_lazy_model_symbolic_analysis_agrees():
+    loaded = load_one(model_path("lazy.py"))
+    sizes = [{"B": 2, "H": 16, "W": 16}, {"B": 1, "H": 9, "W": 13}]
+    assert_symbolic_agrees(loaded, [parse_shape("B,3,H,W")], sizes)
+
+
+def test_inferred_sizes_and_materialised_parameter_counts():
+    loaded = load_one(model_path("lazy.py"))
+    analysis = analyze_loaded(loaded, [parse_shape("2,3,16,16")])
+    model = loaded.build()
+    model(torch.rand(2, 3, 16, 16))
+    assert analysis.total_params == sum(p.numel() for p in model.parameters())
+    table = render(analysis)
+    assert "LazyConv2d(16, kernel_size=3, padding=1) [in_channels=3]" in table
+    assert "LazyLinear(10) [in_features=1568]" in table
+
+
+def test_a_symbolic_lazy_size_is_not_counted():
+    loaded = load_one(model_path("lazy.py"))
+    analysis = analyze_loaded(loaded, [parse_shape("B,3,H,W")])
+    assert analysis.layer("head").inferred.param_count is None
+    assert "not counted: head (lazy, sized by the input)" in render(analysis)
