@@ -30,7 +30,9 @@ def _fix(param: str, got: Any) -> Fix | None:
     return Fix(param, got, f"{param}={got}") if isinstance(got, int) else None
 
 
-def check_heads(ctx: Any, embed_dim: Any, num_heads: Any, what: str = "embed_dim") -> bool:
+def check_heads(
+    ctx: Any, embed_dim: Any, num_heads: Any, what: str = "embed_dim", heads: str = "num_heads"
+) -> bool:
     """MultiheadAttention.__init__: both positive (ValueError), embed_dim divisible by
     num_heads ('embed_dim must be divisible by num_heads')."""
     if not isinstance(embed_dim, int) or not isinstance(num_heads, int):
@@ -38,14 +40,14 @@ def check_heads(ctx: Any, embed_dim: Any, num_heads: Any, what: str = "embed_dim
     if embed_dim <= 0 or num_heads <= 0:
         ctx.report(
             "SC002",
-            f"{ctx.layer}: {what} and num_heads must be greater than 0, got {what}="
-            f"{embed_dim} and num_heads={num_heads}",
+            f"{ctx.layer}: {what} and {heads} must be greater than 0, got {what}="
+            f"{embed_dim} and {heads}={num_heads}",
         )
         return False
     if embed_dim % num_heads:
         ctx.report(
             "SC217",
-            f"{ctx.layer}: {what} ({embed_dim}) must be divisible by num_heads ({num_heads})",
+            f"{ctx.layer}: {what} ({embed_dim}) must be divisible by {heads} ({num_heads})",
         )
         return False
     return True

@@ -127,7 +127,13 @@ def recurrent_core(
 ) -> Any:
     """The shared rule of RNN, LSTM and GRU: (output, h_n), LSTM (output, (h_n, c_n))."""
     d = 2 if bidirectional else 1
-    h_out = proj_size if isinstance(proj_size, int) and proj_size > 0 else hidden_size
+    # an invalid proj_size (reported by check_constructor) falls back to hidden_size
+    valid_proj = (
+        isinstance(proj_size, int)
+        and 0 < proj_size
+        and (not isinstance(hidden_size, int) or proj_size < hidden_size)
+    )
+    h_out = proj_size if valid_proj else hidden_size
     layers = d * num_layers if isinstance(num_layers, int) else UNKNOWN
 
     def result(seq: tuple, batch: tuple) -> Any:

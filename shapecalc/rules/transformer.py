@@ -79,7 +79,7 @@ def encoder_layer_core(
     batch_first: bool,
 ) -> TensorValue:
     """Self-attention over src, then the feed-forward block: src's shape."""
-    names = ("src", "src", "d_model")
+    names = ("src", "src", "d_model", "nhead")
     _attention(
         ctx, src, src, src_key_padding_mask, src_mask, is_causal, d_model, nhead, batch_first, names
     )
@@ -162,7 +162,7 @@ def transformer_encoder_layer(
     device: Any = None,
     dtype: Any = None,
 ) -> TensorValue:
-    check_heads(ctx, d_model, nhead, "d_model")
+    check_heads(ctx, d_model, nhead, "d_model", "nhead")
     return encoder_layer_core(
         ctx, src, src_mask, src_key_padding_mask, is_causal, d_model, nhead, batch_first
     )
@@ -215,7 +215,7 @@ def transformer_decoder_layer(
     device: Any = None,
     dtype: Any = None,
 ) -> TensorValue:
-    check_heads(ctx, d_model, nhead, "d_model")
+    check_heads(ctx, d_model, nhead, "d_model", "nhead")
     masks = {
         "tgt_mask": tgt_mask,
         "memory_mask": memory_mask,
@@ -318,7 +318,7 @@ def transformer_encoder(
     layer = _layer(ctx, encoder_layer, "encoder_layer")
     if layer is None:
         return src
-    check_heads(ctx, layer["d_model"], layer["nhead"], "d_model")
+    check_heads(ctx, layer["d_model"], layer["nhead"], "d_model", "nhead")
     if _check_num_layers(ctx, num_layers):
         encoder_layer_core(
             ctx,
@@ -377,7 +377,7 @@ def transformer_decoder(
     layer = _layer(ctx, decoder_layer, "decoder_layer")
     if layer is None:
         return tgt
-    check_heads(ctx, layer["d_model"], layer["nhead"], "d_model")
+    check_heads(ctx, layer["d_model"], layer["nhead"], "d_model", "nhead")
     if _check_num_layers(ctx, num_layers):
         masks = {
             "tgt_mask": tgt_mask,
@@ -460,7 +460,7 @@ def transformer(
     device: Any = None,
     dtype: Any = None,
 ) -> TensorValue:
-    check_heads(ctx, d_model, nhead, "d_model")
+    check_heads(ctx, d_model, nhead, "d_model", "nhead")
     # Transformer.forward: 'the batch number of src and tgt must be equal' (a batched src's
     # batch dim against the same dim of tgt), 'the feature number of src and tgt must be equal
     # to d_model'
