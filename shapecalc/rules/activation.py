@@ -82,6 +82,7 @@ passthrough(
     "F.rrelu_(input, lower=0.125, upper=0.3333333333333333, training=False)",
     "F.threshold(input, threshold, value, inplace=False)",
     "F.threshold_(input, threshold, value)",
+    "F._threshold(input, threshold, value, inplace=False)",  # F.threshold's own __name__
     "F.softplus(input, beta=1.0, threshold=20.0)",
     "F.softshrink(input, lambd=0.5)",
     "F.hardshrink(input, lambd=0.5)",
