@@ -1,11 +1,13 @@
-"""Lazy layers: LazyLinear, LazyConv1d/2d/3d, LazyConvTranspose1d/2d/3d.
+"""Lazy layers: LazyLinear, LazyConv1d/2d/3d, LazyConvTranspose1d/2d/3d, LazyBatchNorm1d/2d/3d,
+LazyInstanceNorm1d/2d/3d.
 
 A lazy layer leaves out the size of its input (in_features, in_channels) and learns it from
 the first input it sees (torch/nn/modules/lazy.py, LazyModuleMixin; LazyLinear and
 _LazyConvXdMixin.initialize_parameters: in_channels is dim 1 of a batched input, dim 0 of an
-unbatched one, and must be divisible by groups). Each rule reads that size from the input,
-records it (the table shows ``LazyLinear(10) [in_features=864]``) with the parameter count
-the layer will have once materialised, and applies the eager layer's rule.
+unbatched one, and must be divisible by groups; _LazyNormBase takes num_features from dim 1,
+even of an unbatched InstanceNorm input, whose channels are dim 0). Each rule reads that size
+from the input, records it (the table shows ``LazyLinear(10) [in_features=864]``) with the
+parameter count the layer will have once materialised, and applies the eager layer's rule.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..values import TensorValue
 from . import bad, ok, shape_rule
 from .conv import conv, conv_transpose
 from .linear import linear_core
+from .norm import batch_norm, instance_norm
 
 
 def _count(*factors: Any, bias: Any = 0) -> int | None:
@@ -183,4 +186,90 @@ def lazy_conv_transpose(
         bias=bias,
         dilation=dilation,
         padding_mode=padding_mode,
+    )
+
+
+def _norm_features(ctx: Any, input: TensorValue, affine: bool, bias: bool) -> Any:
+    """num_features as _LazyNormBase.initialize_parameters reads it: input.shape[1]."""
+    if input.ndim < 2:
+        return sym.UNKNOWN  # torch: IndexError; the eager rule reports the rank
+    features = input.shape[1]
+    count = _count(features, bias=features if bias else 0) if affine else 0
+    ctx.infer({"num_features": features}, count)
+    return features
+
+
+@shape_rule(
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "LazyBatchNorm3d",
+    examples=[
+        ok("nn.LazyBatchNorm2d()(x)", (2, 3, 4, 4), x=(2, 3, 4, 4)),
+        ok("nn.LazyBatchNorm1d(affine=False)(x)", (4, 3), x=(4, 3)),
+        bad("nn.LazyBatchNorm2d()(x)", "SC206", x=(3, 4, 4)),
+        bad("nn.LazyBatchNorm1d()(x)", "SC206", x=(3,)),
+        bad("nn.LazyBatchNorm2d().eval()(x)", "SC208", x=(1, 3, 1, 1)),
+    ],
+)
+def lazy_batch_norm(
+    ctx: Any,
+    input: TensorValue,
+    *,
+    eps: float = 1e-5,
+    momentum: Any = 0.1,
+    affine: bool = True,
+    track_running_stats: bool = True,
+    device: Any = None,
+    dtype: Any = None,
+    bias: bool = True,
+) -> TensorValue:
+    features = _norm_features(ctx, input, affine, bias)
+    return batch_norm(
+        ctx,
+        input,
+        num_features=features,
+        eps=eps,
+        momentum=momentum,
+        affine=affine,
+        track_running_stats=track_running_stats,
+        bias=bias,
+    )
+
+
+@shape_rule(
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
+    examples=[
+        ok("nn.LazyInstanceNorm1d()(x)", (2, 3, 5), x=(2, 3, 5)),
+        ok("nn.LazyInstanceNorm2d()(x)", (4, 4, 4), x=(4, 4, 4)),
+        ok("nn.LazyInstanceNorm1d(affine=False, track_running_stats=False)(x)", (3, 5), x=(3, 5)),
+        bad("nn.LazyInstanceNorm1d()(x)", "SC203", x=(3, 5)),
+        bad("nn.LazyInstanceNorm2d(track_running_stats=False)(x)", "SC209", x=(2, 3, 1, 1)),
+    ],
+)
+def lazy_instance_norm(
+    ctx: Any,
+    input: TensorValue,
+    *,
+    eps: float = 1e-5,
+    momentum: Any = 0.1,
+    affine: bool = True,
+    track_running_stats: bool = True,
+    device: Any = None,
+    dtype: Any = None,
+    bias: bool = True,
+) -> TensorValue:
+    # an unbatched input's dim 1 is not its channels: torch then rejects it (with affine or
+    # running statistics) unless the two sizes happen to agree, and so does this rule
+    features = _norm_features(ctx, input, affine, bias)
+    return instance_norm(
+        ctx,
+        input,
+        num_features=features,
+        eps=eps,
+        momentum=momentum,
+        affine=affine,
+        track_running_stats=track_running_stats,
+        bias=bias,
     )
