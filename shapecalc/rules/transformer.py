@@ -79,7 +79,7 @@ def encoder_layer_core(
     batch_first: bool,
 ) -> TensorValue:
     """Self-attention over src, then the feed-forward block: src's shape."""
-    names = ("src", "src", "d_model", "nhead")
+    names = ("src", "src", "d_model")
     _attention(
         ctx, src, src, src_key_padding_mask, src_mask, is_causal, d_model, nhead, batch_first, names
     )
@@ -315,21 +315,23 @@ def transformer_encoder(
     enable_nested_tensor: bool = True,
     mask_check: bool = True,
 ) -> Any:
+    # a stack of no layers has no layer to read (the torch frontend finds none)
+    if not _check_num_layers(ctx, num_layers):
+        return src
     layer = _layer(ctx, encoder_layer, "encoder_layer")
     if layer is None:
         return src
     check_heads(ctx, layer["d_model"], layer["nhead"], "d_model", "nhead")
-    if _check_num_layers(ctx, num_layers):
-        encoder_layer_core(
-            ctx,
-            src,
-            mask,
-            src_key_padding_mask,
-            is_causal,
-            layer["d_model"],
-            layer["nhead"],
-            bool(layer.get("batch_first", False)),
-        )
+    encoder_layer_core(
+        ctx,
+        src,
+        mask,
+        src_key_padding_mask,
+        is_causal,
+        layer["d_model"],
+        layer["nhead"],
+        bool(layer.get("batch_first", False)),
+    )
     _check_norm(ctx, src, norm)
     return src
 
@@ -374,28 +376,30 @@ def transformer_decoder(
     num_layers: Any,
     norm: Any = None,
 ) -> Any:
+    # a stack of no layers has no layer to read (the torch frontend finds none)
+    if not _check_num_layers(ctx, num_layers):
+        return tgt
     layer = _layer(ctx, decoder_layer, "decoder_layer")
     if layer is None:
         return tgt
     check_heads(ctx, layer["d_model"], layer["nhead"], "d_model", "nhead")
-    if _check_num_layers(ctx, num_layers):
-        masks = {
-            "tgt_mask": tgt_mask,
-            "memory_mask": memory_mask,
-            "tgt_key_padding_mask": tgt_key_padding_mask,
-            "memory_key_padding_mask": memory_key_padding_mask,
-            "tgt_is_causal": tgt_is_causal,
-            "memory_is_causal": memory_is_causal,
-        }
-        decoder_layer_core(
-            ctx,
-            tgt,
-            memory,
-            masks,
-            layer["d_model"],
-            layer["nhead"],
-            bool(layer.get("batch_first", False)),
-        )
+    masks = {
+        "tgt_mask": tgt_mask,
+        "memory_mask": memory_mask,
+        "tgt_key_padding_mask": tgt_key_padding_mask,
+        "memory_key_padding_mask": memory_key_padding_mask,
+        "tgt_is_causal": tgt_is_causal,
+        "memory_is_causal": memory_is_causal,
+    }
+    decoder_layer_core(
+        ctx,
+        tgt,
+        memory,
+        masks,
+        layer["d_model"],
+        layer["nhead"],
+        bool(layer.get("batch_first", False)),
+    )
     _check_norm(ctx, tgt, norm)
     return tgt
 
