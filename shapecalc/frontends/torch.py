@@ -110,6 +110,9 @@ ADAPTERS: dict[str, Any] = {
     "MultiheadAttention": lambda m: {
         "bias": m.in_proj_bias is not None,
         "add_bias_kv": m.bias_k is not None,
+        # torch stores kdim=None as embed_dim: shown as the user wrote it, both mean the same
+        "kdim": None if m.kdim == m.embed_dim else m.kdim,
+        "vdim": None if m.vdim == m.embed_dim else m.vdim,
     },
     "TransformerEncoderLayer": lambda m: {"activation": _activation_name(m.activation)},
     "TransformerDecoderLayer": lambda m: {"activation": _activation_name(m.activation)},

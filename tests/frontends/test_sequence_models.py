@@ -85,6 +85,13 @@ def test_a_stack_is_one_node_showing_its_layer():
     )
 
 
+@pytest.mark.parametrize("shape", ["2,7,8", "1,3,8"])
+def test_recorded_model_with_tuple_outputs_agrees_with_torch(shape):
+    loaded = load_one(model_path("sequence.py:Branchy"))
+    analysis = assert_agrees(loaded, [parse_shape(shape)])
+    assert "SC001" in [d.code for d in analysis.diagnostics]
+
+
 @pytest.mark.parametrize(
     "name, inputs, code",
     [

@@ -105,3 +105,21 @@ class SDPABlock(nn.Module):
         k, v = self.kv(x).view(b, t, 2, self.kv_heads, self.head_dim).permute(2, 0, 3, 1, 4)
         y = nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
         return self.proj(y.transpose(1, 2).reshape(b, t, c))
+
+
+class Branchy(nn.Module):
+    """A forward fx cannot trace (a branch on a size): recorded on meta tensors, with the LSTM's
+    nested tuple output unpacked and sliced, and attention weights returned."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True, bidirectional=True)
+        self.attn = nn.MultiheadAttention(32, 4, batch_first=True)
+        self.fc = nn.Linear(32, 3)
+
+    def forward(self, x):
+        out, (h, c) = self.lstm(x)
+        if out.shape[1] > 4:
+            out = out[:, :4]
+        y, w = self.attn(out, out, out)
+        return self.fc(y.mean(1) + h[-1].repeat(1, 2)), w
