@@ -37,6 +37,13 @@ _CHANNEL_LAYERS = {
 }
 
 
+_LAZY_RANK = {
+    f"Lazy{kind}{n}d": n
+    for kind in ("Conv", "ConvTranspose", "BatchNorm", "InstanceNorm")
+    for n in (1, 2, 3)
+}
+
+
 def _symbols(index: int) -> dict[str, Any]:
     suffix = "" if index == 0 else str(index + 1)
     names = ("B", "C", "H", "W", "L", "D", "T")
@@ -57,6 +64,9 @@ def from_layer(op: str, params: Mapping[str, Any], index: int = 0) -> TensorValu
         if not _concrete_int(channels):
             return None
         return TensorValue((s["B"], channels, *(s[n] for n in _SPATIAL[rank])))
+    lazy = _LAZY_RANK.get(op)
+    if lazy is not None:  # a lazy layer learns its channels from the input: C stays a symbol
+        return TensorValue((s["B"], s["C"], *(s[n] for n in _SPATIAL[lazy])))
     if op == "Linear":
         features = params.get("in_features")
         return TensorValue((s["B"], features)) if _concrete_int(features) else None

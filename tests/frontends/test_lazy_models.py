@@ -41,3 +41,10 @@ def test_a_symbolic_lazy_size_is_not_counted():
     analysis = analyze_loaded(loaded, [parse_shape("B,3,H,W")])
     assert analysis.layer("head").inferred.param_count is None
     assert "not counted: head (lazy, sized by the input)" in render(analysis)
+
+
+def test_input_of_a_lazy_first_layer_is_inferred_with_a_channel_symbol():
+    from shapecalc.frontends.infer import infer_inputs
+
+    (value,) = infer_inputs(load_one(model_path("lazy.py")).graph)
+    assert str(value) == "(B, C, H, W)"
