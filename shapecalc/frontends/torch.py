@@ -89,12 +89,13 @@ def _lazy_unknown(module: nn.Module) -> dict[str, Any]:
 
 
 def _activation_name(activation: Any) -> Any:
-    """A Transformer layer's activation as its constructor takes it: ``"relu"`` for F.relu,
-    ``"GELU"`` for an nn.GELU() module, the callable's name otherwise."""
+    """A Transformer layer's activation as its constructor takes it: ``"relu"`` for F.relu, the
+    module's arguments for an nn.GELU() (shown ``GELU()``), the callable's name otherwise."""
     if isinstance(activation, str):
         return activation
     if isinstance(activation, nn.Module):
-        return type(activation).__name__
+        op = module_op(activation)
+        return LayerArgs(op, module_params(activation, op))
     return getattr(activation, "__name__", repr(activation))
 
 
