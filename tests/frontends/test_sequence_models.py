@@ -106,3 +106,16 @@ def test_errors_are_found_in_sequence_models(name, inputs, code):
     loaded = load_one(model_path(f"sequence.py:{name}"))
     analysis = analyze_loaded(loaded, [parse_shape(s) for s in inputs])
     assert code in [d.code for d in analysis.diagnostics]
+
+
+@pytest.mark.parametrize(
+    "name, inputs, layer",
+    [("RejectedHeads", "2,5,64", "attn"), ("RejectedEncoder", "5,2,10", "encoder")],
+)
+def test_rejected_attention_layers_are_reported_once_and_analysed(name, inputs, layer):
+    loaded = load_one(model_path(f"sequence.py:{name}"))
+    analysis = analyze_loaded(loaded, [parse_shape(inputs)])
+    assert [d.code for d in analysis.diagnostics] == ["SC217"]
+    diag = analysis.diagnostics[0]
+    assert diag.layer == layer and diag.location is not None
+    assert analysis.output_shapes[0] is not None

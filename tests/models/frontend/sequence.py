@@ -123,3 +123,26 @@ class Branchy(nn.Module):
             out = out[:, :4]
         y, w = self.attn(out, out, out)
         return self.fc(y.mean(1) + h[-1].repeat(1, 2)), w
+
+
+class RejectedHeads(nn.Module):
+    """64 features do not split into 3 heads: torch rejects the attention's arguments."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(64, 3, batch_first=True)
+        self.head = nn.Linear(64, 2)
+
+    def forward(self, x):
+        return self.head(self.attn(x, x, x)[0])
+
+
+class RejectedEncoder(nn.Module):
+    """An encoder stacking a layer torch rejects (d_model 10, nhead 3)."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(10, 3, 16), 2)
+
+    def forward(self, x):
+        return self.encoder(x)
