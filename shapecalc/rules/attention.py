@@ -198,7 +198,10 @@ def mha_core(
     if key_padding_mask is not None:
         _check_key_padding_mask(ctx, key_padding_mask, batched, batch, source)
     if attn_mask is not None:
-        _check_mha_attn_mask(ctx, attn_mask, batched, batch, heads, length, source)
+        # with is_causal, no key padding mask and no weights, multi_head_attention_forward
+        # drops attn_mask (the causal hint goes to SDPA) after checking its rank and dtype only
+        dropped = bool(is_causal) and key_padding_mask is None and not need_weights
+        _check_mha_attn_mask(ctx, attn_mask, batched, batch, heads, length, source, dropped)
     elif is_causal:
         ctx.report(
             "SC218",
@@ -256,6 +259,7 @@ def _check_mha_attn_mask(
     heads: Dim,
     length: Dim,
     source: Dim,
+    rank_only: bool = False,
 ) -> None:
     """2-D (L, S), or 3-D (N * num_heads, L, S) ((num_heads, L, S) for an unbatched query)."""
     if not isinstance(mask, TensorValue):
@@ -269,6 +273,8 @@ def _check_mha_attn_mask(
         ctx.report("SC218", f"{ctx.layer}: attn_mask must be 2-D or 3-D, got {mask.ndim}-D {mask}")
         return
     _check_mask_dtype(ctx, mask, "attn_mask")
+    if rank_only and (batched or mask.ndim == 2):
+        return  # (_mha_shape_check checks an unbatched query's 3-D mask in any case)
     for got, expected in zip(mask.shape, want):
         if not _same(
             ctx,

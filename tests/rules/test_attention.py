@@ -52,7 +52,8 @@ def mha_case(draw):
             inputs["m"] = (_near(draw, lead), length, _near(draw, source))
         dtypes["m"] = draw(st.sampled_from(["bool", "float32"]))
         extra += ", attn_mask=m"
-    extra += draw(st.sampled_from(["", "", ", need_weights=False", ", is_causal=True"]))
+    extra += draw(st.sampled_from(["", "", ", need_weights=False"]))
+    extra += draw(st.sampled_from(["", "", ", is_causal=True"]))
     extra += draw(st.sampled_from(["", ", average_attn_weights=False"]))
     ctor = f"{embed}, {heads}, kdim={kdim}, vdim={vdim}, batch_first={batch_first}, "
     ctor += f"add_bias_kv={bias_kv}, add_zero_attn={zero_attn}"
