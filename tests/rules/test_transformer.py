@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ..difftest import assert_agree
+from ..difftest import assert_agree, assert_symbolic_sound
 
 
 def _near(draw, value: int) -> int:
@@ -83,3 +83,13 @@ def transformer_case(draw):
 def test_transformer_layers_match_torch(case):
     source, inputs, dtypes = case
     assert_agree(source, inputs, dtypes)
+
+
+@given(transformer_case())
+def test_transformer_symbolic_is_sound(case):
+    source, inputs, dtypes = case
+    x = inputs["x"]
+    symbols = {"x:0": ("A", x[0])}
+    if len(x) == 3:
+        symbols["x:1"] = ("Z", x[1])
+    assert_symbolic_sound(source, inputs, symbols, dtypes)
