@@ -48,3 +48,11 @@ def test_input_of_a_lazy_first_layer_is_inferred_with_a_channel_symbol():
 
     (value,) = infer_inputs(load_one(model_path("lazy.py")).graph)
     assert str(value) == "(B, C, H, W)"
+
+
+def test_lazy_layers_are_built_on_meta_without_materialising():
+    loaded = load_one(model_path("lazy.py"))
+    assert not loaded.notes  # not the CPU fallback
+    params = list(loaded.graph.fx_module.parameters())
+    assert params and all(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in params)
+    assert all(p.device.type == "meta" for p in params)
