@@ -1,0 +1,476 @@
+"""``shapecalc check PATH...``: every shape finding of every model, for editors and CI.
+
+The flow: PATHs -> files (directories walked) -> each file's models loaded and analysed (in
+parallel processes with ``jobs > 1``) -> findings filtered by select / ignore / per-file
+ignores and by ``# shapecalc: ignore`` comments -> optionally fixed (fix.py) and the fixed
+files checked again -> a ``CheckResult`` that the reporters in report/check/ format.
+
+Files. A file named on the command line is always checked: one that defines no model, fails
+to import or cannot be analysed is an error (exit code 2). A directory is walked (sorted,
+skipping hidden directories, ``__pycache__``, virtual environments and the config's
+``exclude`` globs) for ``.scn`` files and for ``.py`` files that import torch or carry a
+``# shapecalc:`` comment; among those, a file in which no model is found is skipped silently
+(a module of helpers), as ruff skips what it has nothing to say about. Files are imported to
+build their models, exactly as the calculator does.
+
+Inputs, first found wins: ``--input`` (every model), ``[tool.shapecalc.inputs]`` (``"file.py:
+Model"`` then ``"file.py"``), the file's ``# shapecalc: input=`` comment, else inference from
+the first layer that consumes each input (analyze.choose_inputs). With symbolic inputs a size
+a layer pins (a Linear after a flatten) is a constraint on the inputs, not an error.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from .config import Config, ConfigError, find_config, load_config
+from .diagnostics import Diagnostic, Location, Severity
+from .suppress import Suppressor
+
+SKIP_DIRS = {
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "site-packages",
+    "venv",
+    "_build",
+    "buck-out",
+}
+SOURCE_SUFFIXES = (".py", ".scn")
+MAX_FIX_ROUNDS = 10
+
+
+class CheckError(Exception):
+    """A usage or configuration error that stops the whole run (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    inputs: tuple[str, ...] = ()  # --input specs, for every model
+    select: tuple[str, ...] | None = None  # replaces the config's select
+    ignore: tuple[str, ...] = ()  # added to the config's ignore
+    fail_on: Severity | None = None  # overrides the config's fail-on
+    fix: bool = False
+    jobs: int = 1
+    config: str | None = None  # an explicit pyproject.toml
+    isolated: bool = False  # ignore every pyproject.toml
+
+
+@dataclass(frozen=True)
+class FixSite:
+    """A literal a finding wants rewritten: the constructor call at ``location`` of ``op``."""
+
+    key: tuple  # the finding's key (code, location, message)
+    location: Location
+    op: str
+    param: str
+    value: int
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    path: str
+    name: str
+    inputs: tuple[str, ...]  # the input shapes it was analysed with, as specs
+    inputs_from: str  # "--input", "config", "comment" or "inferred"
+
+
+@dataclass
+class FileOutcome:
+    """What checking one file gave; plain values, so it crosses process boundaries."""
+
+    path: str  # as given: a file, or file.py:Model
+    file: str  # the file itself
+    models: list[ModelReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # before any filtering
+    fixes: list[FixSite] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skipped: bool = False  # a walked file with no model
+
+
+@dataclass(frozen=True)
+class AppliedFix:
+    location: Location
+    param: str
+    old: int
+    new: int
+
+
+@dataclass
+class CheckResult:
+    findings: list[Diagnostic]  # reported: selected, not suppressed, sorted
+    models: list[ModelReport]
+    files: list[str]  # files checked (skipped ones excluded)
+    errors: list[tuple[str, str]]  # (path, message): files that could not be checked
+    fail_on: Severity
+    fixed: list[AppliedFix] = field(default_factory=list)
+    fix_requested: bool = False
+    suppressed: int = 0
+    fixable: int = 0  # reported findings --fix would rewrite
+    config: str | None = None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.findings if d.severity == severity)
+
+    @property
+    def failing(self) -> list[Diagnostic]:
+        return [d for d in self.findings if d.severity >= self.fail_on]
+
+    def exit_code(self, exit_zero: bool = False) -> int:
+        """2 when a file could not be checked; else 1 for findings at or above fail-on
+        (0 with exit_zero); else 0."""
+        if self.errors:
+            return 2
+        if self.failing and not exit_zero:
+            return 1
+        return 0
+
+
+# ---------------------------------------------------------------------------------- selection
+
+
+def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """ruff's rule: the most specific matching selector decides; on a tie, ignore wins."""
+    best_select = max((len(s) for s in select if code.startswith(s)), default=-1)
+    best_ignore = max((len(s) for s in ignore if code.startswith(s)), default=-1)
+    return best_select >= 0 and best_select > best_ignore
+
+
+# ------------------------------------------------------------------------------------ files
+
+
+def collect_files(paths: Sequence[str], config: Config) -> list[tuple[str, bool]]:
+    """(path, named explicitly) for every file to check, in a stable order, each once."""
+    from .frontends.loader import parse_spec
+
+    out: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+
+    def add(path: str, explicit: bool) -> None:
+        key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            out.append((path, explicit))
+
+    for path in paths:
+        if os.path.isdir(path):
+            for found in walk(path, config):
+                add(found, False)
+        elif os.path.exists(path) or os.path.exists(parse_spec(path).path):
+            add(path, True)
+        else:
+            raise CheckError(f"no such file or directory: {path}")
+    return out
+
+
+def walk(root: str, config: Config) -> list[str]:
+    found = []
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not _skipped_dir(os.path.join(directory, d))
+            and not config.excluded(os.path.join(directory, d))
+        )
+        for name in sorted(files):
+            path = os.path.join(directory, name)
+            if name.endswith(SOURCE_SUFFIXES) and not config.excluded(path):
+                if name.endswith(".scn") or may_define_model(path):
+                    found.append(os.path.normpath(path) if root != "." else path[2:])
+    return found
+
+
+def _skipped_dir(path: str) -> bool:
+    name = os.path.basename(path)
+    if name.startswith(".") or name in SKIP_DIRS or name.endswith(".egg-info"):
+        return True
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))  # a virtual environment
+
+
+def may_define_model(path: str) -> bool:
+    """A cheap static look before importing a walked file: it imports torch, or it has a
+    ``# shapecalc:`` comment. A file that does not parse is kept, so its error is reported."""
+    try:
+        with open(path, "rb") as f:
+            source = f.read()
+    except OSError:
+        return True
+    if b"shapecalc:" in source:
+        return True
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(
+            a.name.split(".")[0] == "torch" for a in node.names
+        ):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "torch":
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------- one file
+
+
+def check_file(path: str, explicit: bool, inputs: tuple[str, ...], config: Config) -> FileOutcome:
+    """Load ``path`` and analyse each of its models; never raises for the user's errors."""
+    from .frontends import FrontendError
+    from .frontends.loader import load, parse_spec
+
+    outcome = FileOutcome(path, parse_spec(path).path)
+    try:
+        models = load(path)
+    except FrontendError as exc:
+        message = str(exc)
+        if not explicit and message.startswith("no models found in "):
+            outcome.skipped = True
+        else:
+            outcome.errors.append(message)
+        return outcome
+    except Exception as exc:  # shapecalc's own bug: say where, keep checking other files
+        outcome.errors.append(f"internal error while loading {path}: {type(exc).__name__}: {exc}")
+        return outcome
+    keys: set[tuple] = set()
+    for loaded in models:
+        _check_model(outcome, loaded, inputs, config, keys)
+    outcome.fixes = _unambiguous(outcome.fixes)
+    return outcome
+
+
+def _check_model(
+    outcome: FileOutcome, loaded, inputs: tuple[str, ...], config: Config, keys: set[tuple]
+) -> None:
+    from .analyze import analyze_loaded, choose_inputs
+    from .frontends import FrontendError
+    from .inputs import InputSpecError, format_spec, parse_shape
+
+    path = outcome.path
+    label = f"{path}:{loaded.name}"
+    specs, source = inputs, "--input"
+    if not specs:
+        configured = config.inputs_for(outcome.file, loaded.name)
+        specs, source = (configured, "config") if configured else ((), "")
+    try:
+        given = [parse_shape(s) for s in specs]
+    except InputSpecError as exc:
+        where = "--input" if source == "--input" else f"{config.path} inputs"
+        outcome.errors.append(f"{label}: invalid input in {where}: {exc}")
+        return
+    try:
+        chosen = choose_inputs(loaded, given)
+        analysis = analyze_loaded(loaded, chosen)
+    except FrontendError as exc:
+        outcome.errors.append(f"{label}: {exc}")
+        return
+    except Exception as exc:  # shapecalc's own bug
+        outcome.errors.append(
+            f"internal error while analysing {label}: {type(exc).__name__}: {exc}"
+        )
+        return
+    if not source:
+        source = "comment" if loaded.inputs else "inferred"
+    outcome.models.append(
+        ModelReport(path, loaded.name, tuple(format_spec(v) for v in chosen), source)
+    )
+    fallback = Location(outcome.file, 1, 1)
+    for diag in analysis.diagnostics:
+        if diag.location is None:
+            diag = replace(diag, location=fallback)
+        key = _key(diag)
+        if key in keys:
+            continue
+        keys.add(key)
+        outcome.diagnostics.append(diag)
+    outcome.fixes.extend(_fix_sites(analysis))
+
+
+def _key(diag: Diagnostic) -> tuple:
+    return (diag.code, diag.location, diag.message)
+
+
+def _fix_sites(analysis) -> list[FixSite]:
+    """The findings of one model that carry a literal fix, when every layer built at that
+    location wants the same value (a literal inside a loop that is right for some iterations
+    and wrong for others is not rewritten)."""
+    from .graph import MODULE
+
+    by_location: dict[Location, list] = {}
+    for node in analysis.graph:
+        if node.kind == MODULE and node.location is not None:
+            by_location.setdefault(node.location, []).append(node)
+    wanted: dict[tuple[str, str], list[Diagnostic]] = {}
+    for diag in analysis.diagnostics:
+        if diag.fix is not None and diag.layer is not None:
+            wanted.setdefault((diag.layer, diag.fix.param), []).append(diag)
+    sites = []
+    for (layer, param), diags in wanted.items():
+        if layer not in analysis.graph:
+            continue
+        node = analysis.graph[layer]
+        value = diags[0].fix.value
+        if node.kind != MODULE or node.location is None or len(diags) != 1:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue
+        siblings = by_location[node.location]
+        if all([d.fix.value for d in wanted.get((s.name, param), ())] == [value] for s in siblings):
+            sites.append(FixSite(_key(diags[0]), node.location, node.op, param, value))
+    return sites
+
+
+def _unambiguous(sites: list[FixSite]) -> list[FixSite]:
+    """Across the models of a file: one value per (location, param), else no fix there."""
+    values: dict[tuple, set[int]] = {}
+    for s in sites:
+        values.setdefault((s.location, s.param), set()).add(s.value)
+    return [s for s in sites if len(values[(s.location, s.param)]) == 1]
+
+
+# -------------------------------------------------------------------------------- the run
+
+
+def resolve_config(paths: Sequence[str], options: CheckOptions) -> Config:
+    if options.isolated:
+        return Config()
+    try:
+        path = options.config if options.config else find_config(list(paths))
+        if options.config and not os.path.isfile(options.config):
+            raise CheckError(f"no such config file: {options.config}")
+        return load_config(path)
+    except ConfigError as exc:
+        raise CheckError(str(exc)) from None
+
+
+def check(paths: Sequence[str], options: CheckOptions | None = None) -> CheckResult:
+    """Check every model in ``paths`` (files and directories). Raises CheckError for a bad
+    path or configuration; a file that cannot be checked is recorded in ``errors``."""
+    options = options or CheckOptions()
+    config = resolve_config(paths, options)
+    files = collect_files(paths, config)
+    if not files:
+        raise CheckError(f"no .py or .scn files to check in {', '.join(paths)}")
+    outcomes = run_files(files, options.inputs, config, options.jobs)
+    fixed: list[AppliedFix] = []
+    if options.fix:
+        from .fix import apply_fixes
+
+        explicit = dict(files)
+        for _ in range(MAX_FIX_ROUNDS):
+            sites = [
+                s for o in outcomes for s in o.fixes if s.key in _reported_keys(o, options, config)
+            ]
+            applied = apply_fixes(sites)
+            if not applied:
+                break
+            fixed.extend(applied)
+            changed = {a.location.path for a in applied}
+            again = [
+                i
+                for i, o in enumerate(outcomes)
+                if o.file in changed or any(_key(d)[1].path in changed for d in o.diagnostics)
+            ]
+            redone = run_files(
+                [(outcomes[i].path, explicit[outcomes[i].path]) for i in again],
+                options.inputs,
+                config,
+                options.jobs,
+            )
+            for i, outcome in zip(again, redone):
+                outcomes[i] = outcome
+    return _result(outcomes, options, config, fixed)
+
+
+def run_files(
+    files: Sequence[tuple[str, bool]], inputs: tuple[str, ...], config: Config, jobs: int
+) -> list[FileOutcome]:
+    """check_file over every file; in ``jobs`` processes when more than one, results in the
+    order of ``files`` whatever order they finish in."""
+    if jobs <= 0:
+        jobs = os.cpu_count() or 1
+    jobs = min(jobs, len(files))
+    if jobs <= 1:
+        return [check_file(path, explicit, inputs, config) for path, explicit in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: workers fork from a clean server that has imported torch and shapecalc
+    # once, so each file costs no import, and no worker inherits a parent's torch threads
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["torch", "shapecalc.check", "shapecalc.frontends.loader"])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [pool.submit(check_file, p, e, inputs, config) for p, e in files]
+        return [f.result() for f in futures]
+
+
+def _filters(outcome: FileOutcome, options: CheckOptions, config: Config):
+    select = options.select if options.select is not None else (config.select or ("SC",))
+    ignore = (*config.ignore, *options.ignore)
+    per_file = config.ignored_in(outcome.file)
+    return select, ignore, per_file
+
+
+def _selected(diag: Diagnostic, select, ignore, per_file) -> bool:
+    if not is_selected(diag.code, select, ignore):
+        return False
+    return not any(diag.code.startswith(p) for p in per_file)
+
+
+def _reported_keys(outcome: FileOutcome, options: CheckOptions, config: Config) -> set[tuple]:
+    select, ignore, per_file = _filters(outcome, options, config)
+    suppressor = Suppressor()
+    return {
+        _key(d)
+        for d in outcome.diagnostics
+        if _selected(d, select, ignore, per_file) and not suppressor.suppressed(d)
+    }
+
+
+def _result(
+    outcomes: list[FileOutcome], options: CheckOptions, config: Config, fixed: list[AppliedFix]
+) -> CheckResult:
+    suppressor = Suppressor()
+    findings: list[Diagnostic] = []
+    seen: set[tuple] = set()
+    suppressed = 0
+    errors: list[tuple[str, str]] = []
+    for outcome in outcomes:
+        errors.extend((outcome.path, e) for e in outcome.errors)
+        select, ignore, per_file = _filters(outcome, options, config)
+        for diag in outcome.diagnostics:
+            key = _key(diag)
+            if key in seen:
+                continue
+            seen.add(key)
+            # a suppression comment is used by any finding it covers, selected or not
+            if suppressor.suppressed(diag):
+                suppressed += 1
+            elif _selected(diag, select, ignore, per_file):
+                findings.append(diag)
+    for outcome in outcomes:
+        if outcome.skipped or outcome.errors or outcome.path != outcome.file:
+            continue  # only a file checked whole can tell that a comment matches nothing
+        select, ignore, per_file = _filters(outcome, options, config)
+        for diag in suppressor.unused(outcome.file):
+            if _selected(diag, select, ignore, per_file) and _key(diag) not in seen:
+                seen.add(_key(diag))
+                findings.append(diag)
+    findings.sort(key=Diagnostic.sort_key)
+    fix_keys = {s.key for o in outcomes for s in o.fixes}
+    fail_on = options.fail_on or config.fail_on or Severity.ERROR
+    return CheckResult(
+        findings=findings,
+        models=[m for o in outcomes for m in o.models],
+        files=[o.path for o in outcomes if not o.skipped],
+        errors=errors,
+        fail_on=fail_on,
+        fixed=fixed,
+        fix_requested=options.fix,
+        suppressed=suppressed,
+        fixable=sum(1 for d in findings if _key(d) in fix_keys),
+        config=config.path,
+    )
