@@ -430,6 +430,33 @@ def _reported_keys(outcome: FileOutcome, options: CheckOptions, config: Config) 
     }
 
 
+def collapse(findings: list[Diagnostic], fix_keys: set[tuple]) -> list[Diagnostic]:
+    """One finding per code and line: a layer built in a loop (or a block used many times)
+    is one mistake in the source, reported for the first layer built there, with the count
+    of the others. Several findings of that first layer (two dims of one window) all stay."""
+    first_layer: dict[tuple, str | None] = {}
+    others: dict[tuple, list[str]] = {}
+    for diag in findings:
+        site = (diag.code, diag.location)
+        layer = first_layer.setdefault(site, diag.layer)
+        if diag.layer != layer and diag.layer not in others.setdefault(site, []):
+            others[site].append(diag.layer or "")
+    out = []
+    for diag in findings:
+        site = (diag.code, diag.location)
+        if diag.layer != first_layer[site]:
+            continue
+        more = len(others.get(site, ()))
+        if more:
+            key = _key(diag)
+            plural = "layer" if more == 1 else "layers"
+            diag = replace(diag, message=f"{diag.message} (+{more} more {plural} built here)")
+            if key in fix_keys:
+                fix_keys.add(_key(diag))
+        out.append(diag)
+    return out
+
+
 def _result(
     outcomes: list[FileOutcome], options: CheckOptions, config: Config, fixed: list[AppliedFix]
 ) -> CheckResult:
@@ -459,8 +486,9 @@ def _result(
             if _selected(diag, select, ignore, per_file) and _key(diag) not in seen:
                 seen.add(_key(diag))
                 findings.append(diag)
-    findings.sort(key=Diagnostic.sort_key)
     fix_keys = {s.key for o in outcomes for s in o.fixes}
+    findings = collapse(findings, fix_keys)
+    findings.sort(key=Diagnostic.sort_key)
     fail_on = options.fail_on or config.fail_on or Severity.ERROR
     return CheckResult(
         findings=findings,

@@ -48,8 +48,8 @@ def markdown(c: Any) -> str:
     return (
         f"**{c.code} {c.name}** ({c.severity})\n\n{c.summary}\n\n"
         f"## What it does\n{c.what}\n\n## Why is this bad?\n{c.why}\n\n"
-        f"## Example\n{fence}python\n{c.example}\n{fence}\n\n"
-        f"## Use instead\n{fence}python\n{c.instead}\n{fence}\n"
+        f"## Example\n{fence}\n{c.example}\n{fence}\n\n"
+        f"## Use instead\n{fence}\n{c.instead}\n{fence}\n"
     )
 
 
