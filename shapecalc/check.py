@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -41,6 +42,7 @@ SKIP_DIRS = {
 }
 SOURCE_SUFFIXES = (".py", ".scn")
 MAX_FIX_ROUNDS = 10
+_MODEL_COMMENT = re.compile(rb"#\s*shapecalc:\s*(?:model|input)=")
 
 
 class CheckError(Exception):
@@ -57,6 +59,7 @@ class CheckOptions:
     jobs: int = 1
     config: str | None = None  # an explicit pyproject.toml
     isolated: bool = False  # ignore every pyproject.toml
+    skip_non_models: bool = False  # named files are treated as a directory walk treats them
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,12 @@ def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool
 # ------------------------------------------------------------------------------------ files
 
 
-def collect_files(paths: Sequence[str], config: Config) -> list[tuple[str, bool]]:
-    """(path, named explicitly) for every file to check, in a stable order, each once."""
+def collect_files(
+    paths: Sequence[str], config: Config, skip_non_models: bool = False
+) -> list[tuple[str, bool]]:
+    """(path, named explicitly) for every file to check, in a stable order, each once. With
+    skip_non_models a named file is kept only when a walk would keep it, and is not
+    "explicit" (pre-commit names every staged file)."""
     from .frontends.loader import parse_spec
 
     out: list[tuple[str, bool]] = []
@@ -160,7 +167,12 @@ def collect_files(paths: Sequence[str], config: Config) -> list[tuple[str, bool]
             for found in walk(path, config):
                 add(found, False)
         elif os.path.exists(path) or os.path.exists(parse_spec(path).path):
-            add(path, True)
+            if not skip_non_models:
+                add(path, True)
+            elif path.endswith(".scn") or (
+                path.endswith(".py") and not config.excluded(path) and may_define_model(path)
+            ):
+                add(path, False)
         else:
             raise CheckError(f"no such file or directory: {path}")
     return out
@@ -183,6 +195,19 @@ def walk(root: str, config: Config) -> list[str]:
     return found
 
 
+def _has_model_comment(source: bytes) -> bool:
+    import io
+    import tokenize
+
+    try:
+        for tok in tokenize.tokenize(io.BytesIO(source).readline):
+            if tok.type == tokenize.COMMENT and _MODEL_COMMENT.match(tok.string.encode()):
+                return True
+    except (SyntaxError, tokenize.TokenError):
+        return True
+    return False
+
+
 def _skipped_dir(path: str) -> bool:
     name = os.path.basename(path)
     if name.startswith(".") or name in SKIP_DIRS or name.endswith(".egg-info"):
@@ -198,7 +223,7 @@ def may_define_model(path: str) -> bool:
             source = f.read()
     except OSError:
         return True
-    if b"shapecalc:" in source:
+    if _MODEL_COMMENT.search(source) and _has_model_comment(source):
         return True
     try:
         tree = ast.parse(source)
@@ -351,7 +376,9 @@ def check(paths: Sequence[str], options: CheckOptions | None = None) -> CheckRes
     path or configuration; a file that cannot be checked is recorded in ``errors``."""
     options = options or CheckOptions()
     config = resolve_config(paths, options)
-    files = collect_files(paths, config)
+    files = collect_files(paths, config, options.skip_non_models)
+    if not files and options.skip_non_models:
+        return _result([], options, config, [])
     if not files:
         raise CheckError(f"no .py or .scn files to check in {', '.join(paths)}")
     outcomes = run_files(files, options.inputs, config, options.jobs)
@@ -493,7 +520,7 @@ def _result(
     return CheckResult(
         findings=findings,
         models=[m for o in outcomes for m in o.models],
-        files=[o.path for o in outcomes if not o.skipped],
+        files=[o.path for o in outcomes if not o.skipped and (o.models or not o.errors)],
         errors=errors,
         fail_on=fail_on,
         fixed=fixed,

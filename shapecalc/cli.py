@@ -210,6 +210,12 @@ def _selector_list(_ctx: click.Context, param: click.Parameter, value: tuple[str
     help="Read [tool.shapecalc] from FILE instead of the nearest pyproject.toml.",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every pyproject.toml.")
+@click.option(
+    "--skip-non-models",
+    is_flag=True,
+    help="Skip named files that import no torch or define no model, as a directory walk "
+    "does (for pre-commit, which names every staged file).",
+)
 def check_command(
     paths: tuple[str, ...],
     inputs: tuple[str, ...],
@@ -222,6 +228,7 @@ def check_command(
     fix: bool,
     config_path: str | None,
     isolated: bool,
+    skip_non_models: bool,
 ) -> None:
     """Check every model in PATH... (files and directories) for shape errors.
 
@@ -243,6 +250,7 @@ def check_command(
         jobs=jobs,
         config=config_path,
         isolated=isolated,
+        skip_non_models=skip_non_models,
     )
     try:
         with guarded(", ".join(paths)):
