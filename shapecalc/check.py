@@ -244,6 +244,7 @@ def may_define_model(path: str) -> bool:
 
 def check_file(path: str, explicit: bool, inputs: tuple[str, ...], config: Config) -> FileOutcome:
     """Load ``path`` and analyse each of its models; never raises for the user's errors."""
+    from .fix import fixable
     from .frontends import FrontendError
     from .frontends.loader import load, parse_spec
 
@@ -263,7 +264,7 @@ def check_file(path: str, explicit: bool, inputs: tuple[str, ...], config: Confi
     keys: set[tuple] = set()
     for loaded in models:
         _check_model(outcome, loaded, inputs, config, keys)
-    outcome.fixes = _unambiguous(outcome.fixes)
+    outcome.fixes = fixable(_unambiguous(outcome.fixes))
     return outcome
 
 

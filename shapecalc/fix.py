@@ -40,6 +40,30 @@ def apply_fixes(sites: Sequence[FixSite]) -> list[AppliedFix]:
     return applied
 
 
+def fixable(sites: Sequence[FixSite]) -> list[FixSite]:
+    """The sites whose literal is found in the source as it is now."""
+    out = []
+    by_path: dict[str, list[FixSite]] = {}
+    for site in sites:
+        by_path.setdefault(site.location.path, []).append(site)
+    for path, group in by_path.items():
+        try:
+            with open(path, "rb") as f:
+                calls = _calls(ast.parse(f.read()))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        out.extend(s for s in group if find_literal(calls, s) is not None)
+    return out
+
+
+def _calls(tree: ast.AST) -> dict[tuple[int, int], list[ast.Call]]:
+    calls: dict[tuple[int, int], list[ast.Call]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            calls.setdefault((node.lineno, node.col_offset + 1), []).append(node)
+    return calls
+
+
 def fix_source(source: bytes, sites: Sequence[FixSite]) -> tuple[bytes, list[AppliedFix]]:
     """``source`` with the sites' literals replaced, and what was replaced."""
     from .check import AppliedFix
@@ -48,10 +72,7 @@ def fix_source(source: bytes, sites: Sequence[FixSite]) -> tuple[bytes, list[App
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return source, []
-    calls: dict[tuple[int, int], list[ast.Call]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.setdefault((node.lineno, node.col_offset + 1), []).append(node)
+    calls = _calls(tree)
     starts = _line_starts(source)
     edits: dict[tuple[int, int], tuple[bytes, AppliedFix]] = {}
     for site in sites:

@@ -102,15 +102,12 @@ def _unused_message(sup: Suppression) -> str | None:
         return None if sup.used else "'# shapecalc: ignore' suppresses nothing on this line"
     if not sup.codes:
         return "'# shapecalc: ignore[]' names no code"
+    unknown = [c for c in sup.codes if not any(k.startswith(c) for k in CODES)]
+    unused = [c for c in sup.codes if c not in sup.used and c not in unknown]
     parts = []
-    for code in sup.codes:
-        if code in sup.used:
-            continue
-        if not any(c.startswith(code) for c in CODES):
-            parts.append(f"{code} (not a shapecalc code)")
-        else:
-            parts.append(code)
-    if not parts:
-        return None
-    listed = ", ".join(parts)
-    return f"unused suppression: no {listed} finding on this line"
+    if unused:
+        parts.append(f"unused suppression: no {', '.join(unused)} finding on this line")
+    if unknown:
+        verb = "is not a shapecalc code" if len(unknown) == 1 else "are not shapecalc codes"
+        parts.append(f"{', '.join(unknown)} {verb}")
+    return "; ".join(parts) or None
