@@ -517,7 +517,7 @@ def _result(
     fix_keys = {s.key for o in outcomes for s in o.fixes}
     findings = collapse(findings, fix_keys)
     findings.sort(key=Diagnostic.sort_key)
-    fail_on = options.fail_on or config.fail_on or Severity.ERROR
+    fail_on = next((s for s in (options.fail_on, config.fail_on) if s is not None), Severity.ERROR)
     return CheckResult(
         findings=findings,
         models=[m for o in outcomes for m in o.models],

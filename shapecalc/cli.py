@@ -252,11 +252,11 @@ def check_command(
         isolated=isolated,
         skip_non_models=skip_non_models,
     )
-    try:
-        with guarded(", ".join(paths)):
+    with guarded(", ".join(paths)):
+        try:
             result = check(paths, options)
-    except CheckError as exc:
-        fail(str(exc))
+        except CheckError as exc:
+            fail(str(exc))
     for _path, message in result.errors:
         click.echo(f"shapecalc: error: {message}", err=True)
     with guarded(", ".join(paths)):

@@ -11,7 +11,12 @@ class Suppressed(nn.Module):
         super().__init__()
         self.a = nn.Conv2d(4, 8, 3, padding=1)  # shapecalc: ignore[SC201]
         self.b = nn.Conv2d(4, 8, 3, padding=1)  # shapecalc: ignore
-        self.c = nn.Conv2d(4, 8, 3, padding=1)  # shapecalc: ignore[SC2]
+        self.c = nn.Conv2d(
+            4,
+            8,
+            3,
+            padding=1,
+        )  # shapecalc: ignore[SC2]
         self.d = nn.Conv2d(8, 8, 3, padding=1)  # shapecalc: ignore[SC201, SC999]
         self.e = nn.Conv2d(4, 8, 3, padding=1)
         self.note = "# shapecalc: ignore[SC401]"  # a string, not a comment
