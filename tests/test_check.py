@@ -236,6 +236,46 @@ def test_directory_walk(tmp_path):
     )
 
 
+def test_directory_walk_imports_package_modules_with_relative_imports(tmp_path):
+    package = tmp_path / "proj" / "models"
+    package.mkdir(parents=True)
+    (tmp_path / "proj" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    write(
+        package,
+        "layers.py",
+        """\
+        import torch.nn as nn
+
+
+        def block(cin: int, cout: int) -> nn.Module:
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU())
+        """,
+    )
+    write(
+        package,
+        "net.py",
+        """\
+        # shapecalc: input=1,3,16,16
+        import torch.nn as nn
+
+        from .layers import block
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = block(3, 8)
+                self.b = nn.Conv2d(4, 8, 3)
+
+            def forward(self, x):
+                return self.b(self.a(x))
+        """,
+    )
+    result = run(".", cwd=tmp_path)
+    assert findings(result) == [("proj/models/net.py", 11, "SC201")], result.output
+
+
 def test_directory_paths_keep_the_given_prefix():
     result = run("examples/buggy")
     assert {p for p, _l, _c in findings(result)} == {BUGGY}

@@ -238,12 +238,17 @@ def import_file(path: str, context: BuildContext, device: str | None) -> Any:
     abspath = os.path.abspath(path)
     stem = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0])
     name = f"_shapecalc_user_{next(_counter)}_{stem}"
+    package, root = _package_of(abspath)
+    if package:  # a module of a package: its relative imports resolve in the package
+        name = f"{package}.{name}"
     spec = importlib.util.spec_from_file_location(name, abspath)
     if spec is None or spec.loader is None:
         raise FrontendError(f"cannot import {path}: not a Python file")
     module = importlib.util.module_from_spec(spec)
     saved_path = list(sys.path)
     sys.path.insert(0, os.path.dirname(abspath))
+    if root:
+        sys.path.insert(1, root)
     sys.modules[name] = module
     try:
         with context.active(device):
@@ -254,6 +259,20 @@ def import_file(path: str, context: BuildContext, device: str | None) -> Any:
     finally:
         sys.path[:] = saved_path
     return module
+
+
+def _package_of(abspath: str) -> tuple[str, str | None]:
+    """The dotted package a file lies in (directories with an ``__init__.py``) and the
+    directory above the outermost one; ("", None) for a file outside any package."""
+    parts: list[str] = []
+    directory = os.path.dirname(abspath)
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        name = os.path.basename(directory)
+        if not name.isidentifier():
+            break
+        parts.insert(0, name)
+        directory = os.path.dirname(directory)
+    return (".".join(parts), directory) if parts else ("", None)
 
 
 def read_input_comments(path: str) -> dict[str | None, list[TensorValue]]:
