@@ -191,7 +191,7 @@ def walk(root: str, config: Config) -> list[str]:
             path = os.path.join(directory, name)
             if name.endswith(SOURCE_SUFFIXES) and not config.excluded(path):
                 if name.endswith(".scn") or may_define_model(path):
-                    found.append(os.path.normpath(path) if root != "." else path[2:])
+                    found.append(os.path.normpath(path))
     return found
 
 
@@ -435,26 +435,32 @@ def run_files(
         return [f.result() for f in futures]
 
 
-def _filters(outcome: FileOutcome, options: CheckOptions, config: Config):
-    select = options.select if options.select is not None else (config.select or ("SC",))
-    ignore = (*config.ignore, *options.ignore)
-    per_file = config.ignored_in(outcome.file)
-    return select, ignore, per_file
+class Selection:
+    """Which findings are reported: select / ignore (the command line over the config),
+    then the per-file ignores of the file the finding is in."""
 
+    def __init__(self, options: CheckOptions, config: Config) -> None:
+        self.select = options.select if options.select is not None else (config.select or ("SC",))
+        self.ignore = (*config.ignore, *options.ignore)
+        self.config = config
+        self._per_file: dict[str, tuple[str, ...]] = {}
 
-def _selected(diag: Diagnostic, select, ignore, per_file) -> bool:
-    if not is_selected(diag.code, select, ignore):
-        return False
-    return not any(diag.code.startswith(p) for p in per_file)
+    def __call__(self, diag: Diagnostic, file: str) -> bool:
+        if not is_selected(diag.code, self.select, self.ignore):
+            return False
+        path = diag.location.path if diag.location else file
+        if path not in self._per_file:
+            self._per_file[path] = self.config.ignored_in(path)
+        return not any(diag.code.startswith(p) for p in self._per_file[path])
 
 
 def _reported_keys(outcome: FileOutcome, options: CheckOptions, config: Config) -> set[tuple]:
-    select, ignore, per_file = _filters(outcome, options, config)
+    selected = Selection(options, config)
     suppressor = Suppressor()
     return {
         _key(d)
         for d in outcome.diagnostics
-        if _selected(d, select, ignore, per_file) and not suppressor.suppressed(d)
+        if selected(d, outcome.file) and not suppressor.suppressed(d)
     }
 
 
@@ -489,13 +495,13 @@ def _result(
     outcomes: list[FileOutcome], options: CheckOptions, config: Config, fixed: list[AppliedFix]
 ) -> CheckResult:
     suppressor = Suppressor()
+    selected = Selection(options, config)
     findings: list[Diagnostic] = []
     seen: set[tuple] = set()
     suppressed = 0
     errors: list[tuple[str, str]] = []
     for outcome in outcomes:
         errors.extend((outcome.path, e) for e in outcome.errors)
-        select, ignore, per_file = _filters(outcome, options, config)
         for diag in outcome.diagnostics:
             key = _key(diag)
             if key in seen:
@@ -504,14 +510,13 @@ def _result(
             # a suppression comment is used by any finding it covers, selected or not
             if suppressor.suppressed(diag):
                 suppressed += 1
-            elif _selected(diag, select, ignore, per_file):
+            elif selected(diag, outcome.file):
                 findings.append(diag)
     for outcome in outcomes:
         if outcome.skipped or outcome.errors or outcome.path != outcome.file:
             continue  # only a file checked whole can tell that a comment matches nothing
-        select, ignore, per_file = _filters(outcome, options, config)
         for diag in suppressor.unused(outcome.file):
-            if _selected(diag, select, ignore, per_file) and _key(diag) not in seen:
+            if selected(diag, outcome.file) and _key(diag) not in seen:
                 seen.add(_key(diag))
                 findings.append(diag)
     fix_keys = {s.key for o in outcomes for s in o.fixes}

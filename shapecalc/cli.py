@@ -163,7 +163,7 @@ def _selector_list(_ctx: click.Context, param: click.Parameter, value: tuple[str
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
 @input_option
 @click.option(
     "-f",
@@ -230,7 +230,8 @@ def check_command(
     isolated: bool,
     skip_non_models: bool,
 ) -> None:
-    """Check every model in PATH... (files and directories) for shape errors.
+    """Check every model in PATH... (files and directories; default: the current directory)
+    for shape errors.
 
     Exit code 0: no finding at or above --fail-on; 1: such findings; 2: a path, option,
     configuration or file that could not be checked.
@@ -238,6 +239,7 @@ def check_command(
     from .check import CheckError, CheckOptions, check
     from .report.check import check_formats, render_check
 
+    paths = paths or (".",)
     if fmt not in check_formats():
         fail(f"unknown format {fmt!r} (use one of {', '.join(check_formats())})")
     parse_inputs(inputs)  # a malformed --input is a usage error before anything is loaded

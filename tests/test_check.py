@@ -300,6 +300,25 @@ def test_skip_non_models_for_pre_commit(tmp_path):
     assert alone.exit_code == 0 and alone.stdout.startswith("All checks passed")
 
 
+def test_the_default_path_is_the_current_directory(tmp_path):
+    shutil.copy(ROOT / BUGGY, tmp_path / "buggy.py")
+    result = run(cwd=tmp_path)
+    assert result.exit_code == 1 and len(findings(result)) == 3
+
+
+def test_a_model_picked_by_name():
+    result = run(f"{MODELS / 'suppressed.py'}:Suppressed", str(MODELS / "clean.py") + ":Clean")
+    # only a file checked whole reports its unused suppressions
+    assert [c for _p, _l, c in findings(result)] == ["SC201"]
+
+
+def test_the_example_zoo_has_no_error(monkeypatch):
+    monkeypatch.setenv("SHAPECALC_STRICT", "0")  # ops without a rule are warnings here
+    result = run("examples", "--ignore", "SC901", "-j", "2")
+    assert result.exit_code == 1  # examples/buggy/
+    assert {p for p, _l, _c in findings(result)} == {BUGGY}
+
+
 # ------------------------------------------------------------------------------------ inputs
 
 
@@ -387,6 +406,45 @@ def test_config_fail_on_and_per_file_ignores(tmp_path):
     assert findings(result) == [("warn.py", 3, "SC902")]
     assert result.exit_code == 1  # fail-on warning
     assert run(".", "--fail-on", "error").exit_code == 0
+
+
+def test_per_file_ignores_follow_the_file_a_finding_is_in(tmp_path):
+    write(
+        tmp_path,
+        "blocks.py",
+        """\
+        import torch.nn as nn
+
+
+        def head() -> nn.Module:
+            return nn.Linear(10, 2)
+        """,
+    )
+    write(
+        tmp_path,
+        "net.py",
+        """\
+        # shapecalc: input=1,3,4,4
+        import torch.nn as nn
+        from blocks import head
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 4, 1)
+                self.head = head()
+
+            def forward(self, x):
+                return self.head(self.conv(x).flatten(1))
+        """,
+    )
+    assert findings(run(".", cwd=tmp_path)) == [("blocks.py", 5, "SC401")]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.shapecalc]\nper-file-ignores = {"blocks.py" = ["SC4"], "net.py" = ["SC2"]}\n'
+    )
+    result = run(".")
+    assert result.exit_code == 0 and findings(result) == []
 
 
 def test_config_is_found_from_the_checked_paths(tmp_path):
