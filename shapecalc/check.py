@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from .codes import severity_of
 from .config import Config, ConfigError, find_config, load_config
 from .diagnostics import Diagnostic, Location, Severity
 from .suppress import Suppressor
@@ -42,6 +43,7 @@ SKIP_DIRS = {
 }
 SOURCE_SUFFIXES = (".py", ".scn")
 MAX_FIX_ROUNDS = 10
+ENVIRONMENT_ERRORS = {"ImportError", "ModuleNotFoundError"}  # a missing dependency, not a bug
 _MODEL_COMMENT = re.compile(rb"#\s*shapecalc:\s*(?:model|input)=")
 
 
@@ -92,6 +94,7 @@ class FileOutcome:
     fixes: list[FixSite] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skipped: bool = False  # a walked file with no model
+    analysed: bool = True  # False when the file could not be loaded
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,21 @@ def walk(root: str, config: Config) -> list[str]:
     return found
 
 
+def defines_class(path: str) -> bool:
+    """Whether the file defines any class (a model file) or marks itself with a
+    ``# shapecalc: input=`` comment; a walked file that raises on import is skipped when it
+    does neither (a training script)."""
+    try:
+        with open(path, "rb") as f:
+            source = f.read()
+        tree = ast.parse(source)
+    except (OSError, SyntaxError, ValueError):
+        return True
+    if any(isinstance(node, ast.ClassDef) for node in ast.walk(tree)):
+        return True
+    return bool(_MODEL_COMMENT.search(source)) and _has_model_comment(source)
+
+
 def _has_model_comment(source: bytes) -> bool:
     import io
     import tokenize
@@ -243,15 +261,40 @@ def may_define_model(path: str) -> bool:
 
 
 def check_file(path: str, explicit: bool, inputs: tuple[str, ...], config: Config) -> FileOutcome:
-    """Load ``path`` and analyse each of its models; never raises for the user's errors."""
+    """Load ``path`` and analyse each of its models; never raises for the user's errors.
+    What the user's code prints while it is imported and built is discarded: the report
+    (JSON, SARIF) is the only output."""
+    import contextlib
+    import io
+
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        return _check_file(path, explicit, inputs, config)
+
+
+def _check_file(path: str, explicit: bool, inputs: tuple[str, ...], config: Config) -> FileOutcome:
     from .fix import fixable
     from .frontends import FrontendError
-    from .frontends.loader import load, parse_spec
+    from .frontends.loader import UserCodeError, load, parse_spec
 
     outcome = FileOutcome(path, parse_spec(path).path)
     try:
         models = load(path)
+    except UserCodeError as exc:
+        outcome.analysed = False
+        if exc.error_type in ENVIRONMENT_ERRORS:
+            outcome.errors.append(str(exc))  # not the model's fault: the file is unchecked
+        elif not explicit and not defines_class(outcome.file):
+            outcome.skipped = True  # a script that runs at import, not a model file
+        else:
+            where = exc.location or Location(outcome.file, 1, 1)
+            message = f"{exc.reason} ({exc.doing})"
+            outcome.diagnostics.append(
+                Diagnostic("SC003", severity_of("SC003"), message, None, where)
+            )
+        return outcome
     except FrontendError as exc:
+        outcome.analysed = False
         message = str(exc)
         if not explicit and message.startswith("no models found in "):
             outcome.skipped = True
@@ -259,6 +302,7 @@ def check_file(path: str, explicit: bool, inputs: tuple[str, ...], config: Confi
             outcome.errors.append(message)
         return outcome
     except Exception as exc:  # shapecalc's own bug: say where, keep checking other files
+        outcome.analysed = False
         outcome.errors.append(f"internal error while loading {path}: {type(exc).__name__}: {exc}")
         return outcome
     keys: set[tuple] = set()
@@ -513,7 +557,7 @@ def _result(
             elif selected(diag, outcome.file):
                 findings.append(diag)
     for outcome in outcomes:
-        if outcome.skipped or outcome.errors or outcome.path != outcome.file:
+        if not outcome.analysed or outcome.errors or outcome.path != outcome.file:
             continue  # only a file checked whole can tell that a comment matches nothing
         for diag in suppressor.unused(outcome.file):
             if selected(diag, outcome.file) and _key(diag) not in seen:

@@ -110,11 +110,67 @@ def test_named_file_without_a_model_exits_2():
 
 
 def test_file_that_cannot_be_checked_exits_2_but_others_are_reported(tmp_path):
-    broken = write(tmp_path, "broken.py", "import torch\nclass Net(:\n")
+    broken = write(tmp_path, "broken.py", "import torch\nimport no_such_module_here\n")
     result = run(str(broken), BUGGY)
-    assert_exit_2(result, "SyntaxError")
+    assert_exit_2(result, "ModuleNotFoundError")
     assert len(findings(result)) == 3  # the other file is still checked
     assert "1 file could not be checked" in result.stdout
+
+
+def test_a_model_that_cannot_be_built_is_a_finding_at_the_line_that_raised(tmp_path):
+    write(
+        tmp_path,
+        "attention.py",
+        """\
+        import torch.nn as nn
+
+
+        class Attention(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.attn = nn.MultiheadAttention(embed_dim=10, num_heads=3)
+
+            def forward(self, x):
+                return self.attn(x, x, x)[0]
+        """,
+    )
+    write(tmp_path, "syntax.py", "import torch\n\nclass Net(:\n    pass\n")
+    result = run("attention.py", "syntax.py", cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert findings(result) == [("attention.py", 7, "SC003"), ("syntax.py", 3, "SC003")]
+    assert "AssertionError: embed_dim must be divisible by num_heads" in result.stdout
+    assert "(while building Attention)" in result.stdout
+
+
+def test_a_walked_script_that_raises_on_import_is_skipped(tmp_path):
+    write(
+        tmp_path,
+        "train.py",
+        """\
+        import sys
+
+        import torch
+
+        print("training...")
+        sys.exit(3)
+        """,
+    )
+    result = run(".", "--format", "json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["files"] == 0  # and nothing else printed
+    named = run("train.py", "--format", "json")
+    assert [f["code"] for f in json.loads(named.stdout)["findings"]] == ["SC003"]
+
+
+def test_what_the_users_code_prints_stays_out_of_the_report(tmp_path):
+    shutil.copy(ROOT / MODELS / "clean.py", tmp_path / "noisy.py")
+    with open(tmp_path / "noisy.py", "a") as f:
+        f.write("\nprint('hello from the model file')\nprint('and stderr', file=sys.stderr)\n")
+    (tmp_path / "noisy.py").write_text("import sys\n" + (tmp_path / "noisy.py").read_text())
+    result = run("noisy.py", "--format", "json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["models"] == 1
+    assert "hello" not in result.output
 
 
 def test_model_whose_input_cannot_be_inferred_exits_2():
@@ -314,7 +370,7 @@ def test_a_model_picked_by_name():
 
 def test_the_example_zoo_has_no_error(monkeypatch):
     monkeypatch.setenv("SHAPECALC_STRICT", "0")  # ops without a rule are warnings here
-    result = run("examples", "--ignore", "SC901", "-j", "2")
+    result = run("examples", "--ignore", "SC901")
     assert result.exit_code == 1  # examples/buggy/
     assert {p for p, _l, _c in findings(result)} == {BUGGY}
 
@@ -575,11 +631,12 @@ def test_sarif_fingerprints_are_stable_across_runs_and_line_moves(tmp_path):
 
 
 def test_sarif_reports_files_that_could_not_be_checked(tmp_path):
-    broken = write(tmp_path, "broken.py", "import torch\nclass Net(:\n")
+    broken = write(tmp_path, "broken.py", "import torch\nimport no_such_module_here\n")
     doc = json.loads(run(str(broken), "--format", "sarif").stdout)
     invocation = doc["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
-    assert "SyntaxError" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    text = invocation["toolExecutionNotifications"][0]["message"]["text"]
+    assert "ModuleNotFoundError" in text
 
 
 GOLDEN_RUNS = {

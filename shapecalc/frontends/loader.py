@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..diagnostics import Location
 from ..inputs import InputSpecError, parse_shape
 from ..values import TensorValue
 from . import FrontendError, LoadedModel
@@ -218,19 +219,36 @@ def _make_shell(module: Any, params: dict[str, Any], message: str) -> None:
 
 
 class UserCodeError(FrontendError):
-    pass
+    """The user's code raised while being imported or built. ``location``, ``reason``
+    (``RuntimeError: ...``), ``error_type`` and ``doing`` (``while building Net``) let
+    ``shapecalc check`` report it as a finding at that line."""
+
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        reason: str = "",
+        error_type: str = "",
+        doing: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.location = location
+        self.reason = reason
+        self.error_type = error_type
+        self.doing = doing
 
 
 def user_error(exc: BaseException, doing: str, source_map: SourceMap) -> FrontendError:
     """One line: ``model.py:12:9: RuntimeError: ... (while building Net)``."""
     if isinstance(exc, SyntaxError) and exc.filename:
-        where = f"{source_map.display(exc.filename)}:{exc.lineno}:{exc.offset or 1}: "
-        return UserCodeError(f"{where}SyntaxError: {exc.msg} ({doing})")
+        loc = Location(source_map.display(exc.filename), exc.lineno or 1, exc.offset or 1)
+        reason = f"SyntaxError: {exc.msg}"
+        return UserCodeError(f"{loc}: {reason} ({doing})", loc, reason, "SyntaxError", doing)
     loc = source_map.from_traceback(exc.__traceback__)
     where = f"{loc}: " if loc else ""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-    return UserCodeError(f"{where}{text} ({doing})")
+    return UserCodeError(f"{where}{text} ({doing})", loc, text, type(exc).__name__, doing)
 
 
 def import_file(path: str, context: BuildContext, device: str | None) -> Any:
