@@ -6,6 +6,7 @@ map to the commands error / warning / notice. Values are escaped as the runner e
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from ...diagnostics import Diagnostic, Severity
@@ -22,11 +23,18 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def workspace_path(path: str) -> str:
+    """Relative to the working directory (the checkout) when below it: annotations name
+    files of the repository."""
+    rel = os.path.relpath(os.path.abspath(path))
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
 def annotation(diag: Diagnostic) -> str:
     loc = diag.location
     props = []
     if loc is not None:
-        props.append(f"file={escape_property(loc.path)}")
+        props.append(f"file={escape_property(workspace_path(loc.path))}")
         props.append(f"line={loc.line}")
         props.append(f"col={loc.column}")
         if loc.end_line is not None:
@@ -39,7 +47,8 @@ def annotation(diag: Diagnostic) -> str:
 def github_report(result: Any) -> str:
     lines = [annotation(d) for d in result.findings]
     lines.extend(
-        f"::error file={escape_property(path)},title=shapecalc::{escape_data(message)}"
+        f"::error file={escape_property(workspace_path(path.split(':')[0]))},title=shapecalc::"
+        f"{escape_data(message)}"
         for path, message in result.errors
     )
     return "\n".join(lines)

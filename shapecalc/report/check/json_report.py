@@ -1,9 +1,11 @@
-"""The check's JSON document, version 1: ``{"version": 1, "findings": [{"code", "name",
-"severity", "message", "layer", "path", "line", "column", "end_line", "end_column", "fix":
-{"param", "value"} | null}], "models": [{"path", "name", "inputs", "inputs_from"}],
-"errors": [{"path", "message"}], "fixed": [{"path", "line", "column", "param", "old",
-"new"}], "summary": {"files", "models", "findings", "error", "warning", "info", "fixed",
-"exit_code"}}``. Findings are sorted by path, line, column and code."""
+"""The check's JSON document, version 1:
+
+``{"version": 1, "findings": [{"code", "name", "severity", "message", "layer", "path", "line",
+"column", "end_line", "end_column", "notes", "fix": {"param", "value"} | null}], "models":
+[{"path", "name", "inputs", "inputs_from"}], "errors": [{"path", "message"}], "fixed":
+[{"path", "line", "column", "param", "old", "new"}], "summary": {"files", "models",
+"findings", "error", "warning", "info", "suppressed", "fixed", "fail_on", "exit_code"}}``.
+Findings are sorted by path, line, column and code."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def finding(diag: Diagnostic) -> dict:
         "column": loc.column if loc else None,
         "end_line": loc.end_line if loc else None,
         "end_column": loc.end_column if loc else None,
+        "notes": list(diag.notes),
         "fix": (
             {"param": diag.fix.param, "value": diag.fix.value}
             if diag.fix is not None and isinstance(diag.fix.value, (int, str))

@@ -38,7 +38,8 @@ def artifact(path: str) -> dict:
 
 
 def fingerprint(diag: Diagnostic) -> str:
-    path = diag.location.path.replace(os.sep, "/") if diag.location else ""
+    """The same for ``check .`` and ``check $PWD/model.py``: the path is the artifact URI."""
+    path = artifact(diag.location.path)["uri"] if diag.location else ""
     text = "\0".join((diag.code, path, diag.layer or "", diag.message))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
