@@ -5,13 +5,12 @@ parallel processes with ``jobs > 1``) -> findings filtered by select / ignore / 
 ignores and by ``# shapecalc: ignore`` comments -> optionally fixed (fix.py) and the fixed
 files checked again -> a ``CheckResult`` that the reporters in report/check/ format.
 
-Files. A file named on the command line is always checked: one that defines no model, fails
-to import or cannot be analysed is an error (exit code 2). A directory is walked (sorted,
-skipping hidden directories, ``__pycache__``, virtual environments and the config's
-``exclude`` globs) for ``.scn`` files and for ``.py`` files that import torch or carry a
-``# shapecalc:`` comment; among those, a file in which no model is found is skipped silently
-(a module of helpers), as ruff skips what it has nothing to say about. Files are imported to
-build their models, exactly as the calculator does.
+Files (sources.py says which). A file named on the command line is always checked: one
+that defines no model, needs a module that is missing or cannot be analysed is an error
+(exit code 2). A file found in a directory walk that holds no model is skipped silently (a
+module of helpers; with ``skip_non_models`` named files are treated the same way, for
+pre-commit). A model whose file or constructor raises is a finding, SC003, at the line that
+raised (a walked file that raises and defines no class is a script, and is skipped).
 
 Inputs, first found wins: ``--input`` (every model), ``[tool.shapecalc.inputs]`` (``"file.py:
 Model"`` then ``"file.py"``), the file's ``# shapecalc: input=`` comment, else inference from
@@ -21,30 +20,18 @@ a layer pins (a Linear after a flatten) is a constraint on the inputs, not an er
 
 from __future__ import annotations
 
-import ast
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .codes import severity_of
 from .config import Config, ConfigError, find_config, load_config
 from .diagnostics import Diagnostic, Location, Severity
+from .sources import collect_files, defines_class
 from .suppress import Suppressor
 
-SKIP_DIRS = {
-    "__pycache__",
-    "__pypackages__",
-    "node_modules",
-    "site-packages",
-    "venv",
-    "_build",
-    "buck-out",
-}
-SOURCE_SUFFIXES = (".py", ".scn")
 MAX_FIX_ROUNDS = 10
 ENVIRONMENT_ERRORS = {"ImportError", "ModuleNotFoundError"}  # a missing dependency, not a bug
-_MODEL_COMMENT = re.compile(rb"#\s*shapecalc:\s*(?:model|input)=")
 
 
 class CheckError(Exception):
@@ -143,118 +130,6 @@ def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool
     best_select = max((len(s) for s in select if code.startswith(s)), default=-1)
     best_ignore = max((len(s) for s in ignore if code.startswith(s)), default=-1)
     return best_select >= 0 and best_select > best_ignore
-
-
-# ------------------------------------------------------------------------------------ files
-
-
-def collect_files(
-    paths: Sequence[str], config: Config, skip_non_models: bool = False
-) -> list[tuple[str, bool]]:
-    """(path, named explicitly) for every file to check, in a stable order, each once. With
-    skip_non_models a named file is kept only when a walk would keep it, and is not
-    "explicit" (pre-commit names every staged file)."""
-    from .frontends.loader import parse_spec
-
-    out: list[tuple[str, bool]] = []
-    seen: set[str] = set()
-
-    def add(path: str, explicit: bool) -> None:
-        key = os.path.abspath(path)
-        if key not in seen:
-            seen.add(key)
-            out.append((path, explicit))
-
-    for path in paths:
-        if os.path.isdir(path):
-            for found in walk(path, config):
-                add(found, False)
-        elif os.path.exists(path) or os.path.exists(parse_spec(path).path):
-            if not skip_non_models:
-                add(path, True)
-            elif path.endswith(".scn") or (
-                path.endswith(".py") and not config.excluded(path) and may_define_model(path)
-            ):
-                add(path, False)
-        else:
-            raise CheckError(f"no such file or directory: {path}")
-    return out
-
-
-def walk(root: str, config: Config) -> list[str]:
-    found = []
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not _skipped_dir(os.path.join(directory, d))
-            and not config.excluded(os.path.join(directory, d))
-        )
-        for name in sorted(files):
-            path = os.path.join(directory, name)
-            if name.endswith(SOURCE_SUFFIXES) and not config.excluded(path):
-                if name.endswith(".scn") or may_define_model(path):
-                    found.append(os.path.normpath(path))
-    return found
-
-
-def defines_class(path: str) -> bool:
-    """Whether the file defines any class (a model file) or marks itself with a
-    ``# shapecalc: input=`` comment; a walked file that raises on import is skipped when it
-    does neither (a training script)."""
-    try:
-        with open(path, "rb") as f:
-            source = f.read()
-        tree = ast.parse(source)
-    except (OSError, SyntaxError, ValueError):
-        return True
-    if any(isinstance(node, ast.ClassDef) for node in ast.walk(tree)):
-        return True
-    return bool(_MODEL_COMMENT.search(source)) and _has_model_comment(source)
-
-
-def _has_model_comment(source: bytes) -> bool:
-    import io
-    import tokenize
-
-    try:
-        for tok in tokenize.tokenize(io.BytesIO(source).readline):
-            if tok.type == tokenize.COMMENT and _MODEL_COMMENT.match(tok.string.encode()):
-                return True
-    except (SyntaxError, tokenize.TokenError):
-        return True
-    return False
-
-
-def _skipped_dir(path: str) -> bool:
-    name = os.path.basename(path)
-    if name.startswith(".") or name in SKIP_DIRS or name.endswith(".egg-info"):
-        return True
-    return os.path.exists(os.path.join(path, "pyvenv.cfg"))  # a virtual environment
-
-
-def may_define_model(path: str) -> bool:
-    """A cheap static look before importing a walked file: it imports torch, or it has a
-    ``# shapecalc:`` comment. A file that does not parse is kept, so its error is reported."""
-    try:
-        with open(path, "rb") as f:
-            source = f.read()
-    except OSError:
-        return True
-    if _MODEL_COMMENT.search(source) and _has_model_comment(source):
-        return True
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return True
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any(
-            a.name.split(".")[0] == "torch" for a in node.names
-        ):
-            return True
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "torch":
-            return True
-    return False
 
 
 # ------------------------------------------------------------------------------- one file
@@ -421,7 +296,10 @@ def check(paths: Sequence[str], options: CheckOptions | None = None) -> CheckRes
     path or configuration; a file that cannot be checked is recorded in ``errors``."""
     options = options or CheckOptions()
     config = resolve_config(paths, options)
-    files = collect_files(paths, config, options.skip_non_models)
+    try:
+        files = collect_files(paths, config, options.skip_non_models)
+    except FileNotFoundError as exc:
+        raise CheckError(str(exc)) from None
     if not files and options.skip_non_models:
         return _result([], options, config, [])
     if not files:
