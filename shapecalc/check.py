@@ -347,14 +347,18 @@ def run_files(
         return [check_file(path, explicit, inputs, config) for path, explicit in files]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # forkserver: workers fork from a clean server that has imported torch and shapecalc
     # once, so each file costs no import, and no worker inherits a parent's torch threads
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["torch", "shapecalc.check", "shapecalc.frontends.loader"])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(check_file, p, e, inputs, config) for p, e in files]
-        return [f.result() for f in futures]
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = [pool.submit(check_file, p, e, inputs, config) for p, e in files]
+            return [f.result() for f in futures]
+    except (BrokenProcessPool, OSError):  # no worker processes here: check in this one
+        return run_files(files, inputs, config, 1)
 
 
 class Selection:
