@@ -825,3 +825,23 @@ def test_check_api():
     result = check([BUGGY], CheckOptions(select=("SC4",)))
     assert [d.code for d in result.findings] == ["SC401"]
     assert result.exit_code() == 1 and result.exit_code(exit_zero=True) == 0
+
+
+# ------------------------------------------------------------------------------ pre-commit
+
+
+def test_pre_commit_hooks_run_shapecalc_check():
+    import shlex
+
+    yaml = pytest.importorskip("yaml")
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"shapecalc-check", "shapecalc-check-scn"}
+    assert hooks["shapecalc-check"]["types"] == ["python"]
+    assert hooks["shapecalc-check-scn"]["files"] == r"\.scn$"
+    for hook in hooks.values():
+        assert hook["language"] == "python"
+        command = shlex.split(hook["entry"])
+        assert command[:2] == ["shapecalc", "check"]
+        # pre-commit appends the staged files
+        result = CliRunner().invoke(main, [*command[1:], BUGGY, str(MODELS / "helpers.py")])
+        assert result.exit_code == (1 if "--skip-non-models" in command else 2), result.output
