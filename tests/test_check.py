@@ -404,6 +404,28 @@ def test_inputs_in_json_say_where_they_came_from():
     ]
 
 
+def test_each_class_takes_the_input_comment_above_it():
+    doc = json.loads(run("examples/seed_batchnorm.py", "--format", "json").stdout)
+    assert [(m["name"], m["inputs"]) for m in doc["models"]] == [
+        ("BatchNorm1dExample", ["B,16,L"]),
+        ("BatchNorm2dExample", ["B,16,H,W"]),
+    ]
+
+
+def test_successive_input_comments_are_one_declaration(tmp_path):
+    shutil.copy(ROOT / MODELS / "two_inputs.py", tmp_path / "two.py")
+    source = (tmp_path / "two.py").read_text()
+    (tmp_path / "two.py").write_text(
+        source.replace(
+            "import torch\n",
+            "# shapecalc: input=1,3,8,8\n# shapecalc: input=1,5\nimport torch\n",
+            1,
+        )
+    )
+    doc = json.loads(run("two.py", "--format", "json", cwd=tmp_path).stdout)
+    assert doc["models"][0]["inputs"] == ["1,3,8,8", "1,5"]
+
+
 # ------------------------------------------------------------------------------------ config
 
 

@@ -327,6 +327,67 @@ def read_input_comments(path: str) -> dict[str | None, list[TensorValue]]:
     return out
 
 
+def declared_inputs(
+    path: str, name: str, comments: dict[str | None, list[TensorValue]]
+) -> list[TensorValue] | None:
+    """The inputs the comments declare for model ``name``: its own ``model=`` comment, else
+    the untargeted one that governs it. Untargeted comments on successive lines form one
+    declaration; with several declarations in a file, a model takes the last one above its
+    definition (a file with one class per input shape), else the first."""
+    if name in comments:
+        return comments[name]
+    blocks = _untargeted_blocks(path)
+    if len(blocks) <= 1:
+        return comments.get(None)
+    line = _definition_line(path, name)
+    above = [shapes for start, shapes in blocks if line is not None and start < line]
+    return above[-1] if above else blocks[0][1]
+
+
+def _untargeted_blocks(path: str) -> list[tuple[int, list[TensorValue]]]:
+    """(first line, shapes) of each run of successive untargeted input comments."""
+    blocks: list[tuple[int, list[TensorValue]]] = []
+    last_line = -1
+    try:
+        with open(path, "rb") as f:
+            tokens = list(tokenize.tokenize(io.BytesIO(f.read()).readline))
+    except (OSError, SyntaxError, tokenize.TokenError):
+        return blocks
+    for tok in tokens:
+        m = _COMMENT.match(tok.string) if tok.type == tokenize.COMMENT else None
+        if m is None or "model=" in m.group("body"):
+            continue
+        try:
+            shapes = [parse_shape(v.strip()) for v in _KEY.split(m.group("body"))[2::2]]
+        except InputSpecError:
+            continue  # read_input_comments reports it
+        if blocks and tok.start[0] == last_line + 1:
+            blocks[-1][1].extend(shapes)
+        else:
+            blocks.append((tok.start[0], shapes))
+        last_line = tok.start[0]
+    return blocks
+
+
+def _definition_line(path: str, name: str) -> int | None:
+    """The line of the top-level class, function or assignment that defines ``name``."""
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    top = name.split(".")[0]
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.name == top:
+                return node.lineno
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == top for t in targets):
+                return node.lineno
+    return None
+
+
 @dataclass
 class _Found:
     name: str
@@ -355,7 +416,7 @@ def _load_python(ps: PathSpec) -> list[LoadedModel]:
     for item in found:
         # fx failures fall back to the recorder; anything raised here is shapecalc's own bug
         graph = graph_from_module(item.module, item.name, ps.path, source_map, context.locations)
-        inputs = comments.get(item.name.split("(")[0], comments.get(None))
+        inputs = declared_inputs(ps.path, item.name.split("(")[0], comments)
         models.append(LoadedModel(item.name, ps.path, graph, inputs, item.build, list(notes)))
     return models
 
