@@ -404,7 +404,8 @@ def test_inputs_in_json_say_where_they_came_from():
     ]
 
 
-def test_each_class_takes_the_input_comment_above_it():
+def test_each_class_takes_the_input_comment_above_it(monkeypatch):
+    monkeypatch.setenv("SHAPECALC_STRICT", "0")  # BatchNorm may have no rule yet
     doc = json.loads(run("examples/seed_batchnorm.py", "--format", "json").stdout)
     assert [(m["name"], m["inputs"]) for m in doc["models"]] == [
         ("BatchNorm1dExample", ["B,16,L"]),
