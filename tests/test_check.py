@@ -749,6 +749,18 @@ def test_fix_reports_what_remains(tmp_path):
     assert doc["fixed"] == [] and len(doc["findings"]) == 1
 
 
+def test_fix_in_parallel_and_twice(tmp_path):
+    shutil.copy(ROOT / BUGGY, tmp_path / "a.py")
+    shutil.copy(ROOT / MODELS / "fixable.py", tmp_path / "b.py")
+    result = run(".", "--fix", "-j", "2", cwd=tmp_path)
+    assert findings(result) == [("a.py", 31, "SC301")]
+    assert result.stdout.splitlines()[-1].endswith("; fixed 4.")
+    fixed = {p.name: p.read_bytes() for p in tmp_path.glob("*.py")}
+    again = run(".", "--fix")
+    assert again.stdout.splitlines()[-1].endswith("; fixed 0.")
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.py")} == fixed
+
+
 def test_fix_in_json_lists_the_rewrites(tmp_path):
     shutil.copy(ROOT / BUGGY, tmp_path / "buggy.py")
     doc = json.loads(run("buggy.py", "--fix", "--format", "json", cwd=tmp_path).stdout)
