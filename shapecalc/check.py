@@ -417,6 +417,37 @@ def collapse(findings: list[Diagnostic], fix_keys: set[tuple]) -> list[Diagnosti
     return out
 
 
+def _lines(path: str, cache: dict[str, tuple[bytes, ...]]) -> tuple[bytes, ...]:
+    if path not in cache:
+        try:
+            with open(path, "rb") as f:
+                cache[path] = tuple(f.read().splitlines())
+        except OSError:
+            cache[path] = ()
+    return cache[path]
+
+
+def character_columns(
+    loc: Location | None, cache: dict[str, tuple[bytes, ...]] | None = None
+) -> Location | None:
+    """Columns counted in characters, as editors, ruff and SARIF viewers count them; the
+    frontends give byte offsets (Python's own), which differ on lines with non-ASCII text."""
+    if loc is None:
+        return None
+    lines = _lines(loc.path, {} if cache is None else cache)
+
+    def convert(line: int | None, column: int | None) -> int | None:
+        if line is None or column is None or not 0 < line <= len(lines):
+            return column
+        return len(lines[line - 1][: column - 1].decode("utf-8", "replace")) + 1
+
+    return replace(
+        loc,
+        column=convert(loc.line, loc.column) or loc.column,
+        end_column=convert(loc.end_line, loc.end_column),
+    )
+
+
 def _result(
     outcomes: list[FileOutcome], options: CheckOptions, config: Config, fixed: list[AppliedFix]
 ) -> CheckResult:
@@ -447,6 +478,9 @@ def _result(
                 findings.append(diag)
     fix_keys = {s.key for o in outcomes for s in o.fixes}
     findings = collapse(findings, fix_keys)
+    fixable = sum(1 for d in findings if _key(d) in fix_keys)
+    sources: dict[str, tuple[bytes, ...]] = {}
+    findings = [replace(d, location=character_columns(d.location, sources)) for d in findings]
     findings.sort(key=Diagnostic.sort_key)
     fail_on = next((s for s in (options.fail_on, config.fail_on) if s is not None), Severity.ERROR)
     return CheckResult(
@@ -458,6 +492,6 @@ def _result(
         fixed=fixed,
         fix_requested=options.fix,
         suppressed=suppressed,
-        fixable=sum(1 for d in findings if _key(d) in fix_keys),
+        fixable=fixable,
         config=config.path,
     )

@@ -274,6 +274,24 @@ def test_unused_suppressions_can_be_ignored_and_deselected_codes_still_count_as_
 # ------------------------------------------------------------------------------ directories
 
 
+def test_columns_count_characters_not_bytes(tmp_path):
+    source = (ROOT / MODELS / "fixable.py").read_text()
+    source = source.replace("self.conv2 = nn.Conv2d(", "self.conv2 = (nn.Conv2d(  # ü\n")
+    source = source.replace("padding=1)\n        self.pool", "padding=1))\n        self.pool")
+    source = source.replace("self.conv2 = (", "self.größe = self.conv2 = (")
+    (tmp_path / "m.py").write_text(source)
+    line = source.splitlines()[12]
+    column = line.index("nn.Conv2d") + 1  # 36 characters, 38 bytes
+    assert len(line[: column - 1].encode()) + 1 == column + 2
+    result = run("m.py", cwd=tmp_path)
+    assert result.stdout.splitlines()[0].startswith(f"m.py:13:{column}: SC201 ")
+    doc = json.loads(run("m.py", "--format", "sarif").stdout)
+    region = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region["startColumn"] == column
+    assert doc["runs"][0]["columnKind"] == "unicodeCodePoints"
+    assert run("m.py", "--fix").stdout.endswith("fixed 2.\n")  # byte offsets for the rewrite
+
+
 def test_directory_walk(tmp_path):
     for directory in ("sub", ".hidden", "__pycache__", "venv", "env"):
         (tmp_path / directory).mkdir()

@@ -113,6 +113,7 @@ def document(result: Any) -> dict:
                         "rules": [rule(c) for c in codes],
                     }
                 },
+                "columnKind": "unicodeCodePoints",
                 "invocations": [invocation],
                 "results": [
                     result_entry(d, index[d.code]) for d in result.findings if d.code in index
