@@ -54,7 +54,9 @@ def read_suppressions(path: str) -> dict[int, list[Suppression]]:
             if text is not None:
                 codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
             line, col = tok.start
-            out.setdefault(line, []).append(Suppression(line, col + m.start() + 1, codes))
+            # a byte offset, as the frontends' columns are (check.py turns both into characters)
+            offset = len(tok.line[:col].encode()) + len(tok.string[: m.start()].encode())
+            out.setdefault(line, []).append(Suppression(line, offset + 1, codes))
     return out
 
 

@@ -290,6 +290,10 @@ def test_columns_count_characters_not_bytes(tmp_path):
     assert region["startColumn"] == column
     assert doc["runs"][0]["columnKind"] == "unicodeCodePoints"
     assert run("m.py", "--fix").stdout.endswith("fixed 2.\n")  # byte offsets for the rewrite
+    (tmp_path / "s.py").write_text(
+        "import torch.nn as nn\n\nä = nn.Linear(2, 3)  # shapecalc: ignore\n"
+    )
+    assert run("s.py").stdout.startswith("s.py:3:22: SC902 ")
 
 
 def test_directory_walk(tmp_path):
