@@ -9,7 +9,7 @@ import torch.nn as nn
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.difftest import run_shapecalc
+from ..difftest import run_shapecalc
 
 
 def unread_tail(n: int, k: int, s: int, p: int, d: int) -> int:
