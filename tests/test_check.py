@@ -809,6 +809,17 @@ def test_fix_respects_select_and_suppressions(tmp_path):
     assert "nn.Conv2d(64, 256, 3, stride=2, padding=1)" in source  # SC201 not selected
 
 
+def test_fix_leaves_suppressed_findings_alone(tmp_path):
+    shutil.copy(ROOT / MODELS / "suppressed.py", tmp_path / "s.py")
+    before = (tmp_path / "s.py").read_text()
+    result = run("s.py", "--fix", cwd=tmp_path)
+    assert result.stdout.splitlines()[-1].endswith("; fixed 1.")
+    after = (tmp_path / "s.py").read_text()
+    assert after == before.replace(
+        "self.e = nn.Conv2d(4, 8, 3, padding=1)", "self.e = nn.Conv2d(8, 8, 3, padding=1)"
+    )
+
+
 def test_fix_skips_expressions_and_names(tmp_path):
     shutil.copy(ROOT / MODELS / "two_inputs.py", tmp_path / "two.py")
     before = (tmp_path / "two.py").read_bytes()
