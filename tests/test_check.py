@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import textwrap
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -913,3 +915,41 @@ def test_pre_commit_hooks_run_shapecalc_check():
         # pre-commit appends the staged files
         result = CliRunner().invoke(main, [*command[1:], BUGGY, str(MODELS / "helpers.py")])
         assert result.exit_code == (1 if "--skip-non-models" in command else 2), result.output
+
+
+# --------------------------------------------------------------------------- the corpus
+
+BUG_CORPUS = sorted((ROOT / "tests" / "models" / "bugs").glob("*.py"))
+CLEAN_CORPUS = sorted((ROOT / "tests" / "models" / "clean").glob("*.py"))
+_EXPECT = re.compile(r"#\s*expect:\s*(SC\d{3}(?:\s*,\s*SC\d{3})*)\s*$")
+
+
+def expected_findings(path: Path) -> set[tuple[int, str]]:
+    """(line, code) from the corpus's ``# expect: SC201`` comments."""
+    out = set()
+    with open(path, "rb") as f:
+        for tok in tokenize.tokenize(f.readline):
+            m = _EXPECT.search(tok.string) if tok.type == tokenize.COMMENT else None
+            if m:
+                out |= {(tok.start[0], code.strip()) for code in m.group(1).split(",")}
+    return out
+
+
+@pytest.mark.skipif(not BUG_CORPUS, reason="the model corpus (tests/models/bugs) is not here")
+def test_check_reports_the_corpus_errors_on_their_lines_and_no_error_on_clean_models():
+    paths = [str(p.relative_to(ROOT)) for p in BUG_CORPUS + CLEAN_CORPUS]
+    doc = json.loads(run(*paths, "--format", "json", "-j", "2").stdout)
+    assert doc["errors"] == []
+    got: dict[str, set] = {}
+    errors: dict[str, set] = {}
+    for f in doc["findings"]:
+        got.setdefault(f["path"], set()).add((f["line"], f["code"]))
+        if f["severity"] == "error":
+            errors.setdefault(f["path"], set()).add((f["line"], f["code"]))
+    for path in BUG_CORPUS:
+        rel = str(path.relative_to(ROOT))
+        expected = expected_findings(path)
+        assert expected <= got.get(rel, set()), rel
+        assert errors.get(rel, set()) <= expected, rel
+    for path in CLEAN_CORPUS:
+        assert str(path.relative_to(ROOT)) not in errors
