@@ -21,11 +21,15 @@ def find_code(text: str) -> Code:
     by_name = {c.name: c for c in CODES.values()}
     if key.lower() in by_name:
         return by_name[key.lower()]
-    close = difflib.get_close_matches(key.upper(), list(CODES), n=3, cutoff=0.6)
+    upper = key.upper()
+    close = sorted(
+        c for c in CODES if upper.startswith(c) or (len(upper) > 2 and c.startswith(upper))
+    )
+    close += difflib.get_close_matches(upper, list(CODES), n=3, cutoff=0.6)
     close += [by_name[n].code for n in difflib.get_close_matches(key.lower(), list(by_name), n=3)]
     hint = ""
     if close:
-        names = [f"{c} ({CODES[c].name})" for c in dict.fromkeys(close)]
+        names = [f"{c} ({CODES[c].name})" for c in list(dict.fromkeys(close))[:3]]
         hint = f"; did you mean {' or '.join(names)}?"
     raise RuleLookupError(f"unknown code {text!r}{hint} (`shapecalc rules` lists them all)")
 
