@@ -142,3 +142,150 @@ def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str) -> None:
     if text:
         click.echo(text)
     sys.exit(exit_code(analyses))
+
+
+# ------------------------------------------------------------------ check, rule, rules
+
+
+def _severity(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    return None if value is None else Severity.parse(value)
+
+
+def _selector_list(_ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+    from .config import ConfigError, selectors
+
+    if not value:
+        return None
+    try:
+        return tuple(selectors(list(value), f"--{param.name}"))
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"--{param.name}: ")) from None
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@input_option
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    help="text, json, github (Actions annotations) or sarif (SARIF 2.1.0).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_selector_list,
+    metavar="CODES",
+    help="Report only these codes or prefixes (SC2, SC201,SC401); replaces the config's.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    callback=_selector_list,
+    metavar="CODES",
+    help="Do not report these codes or prefixes; added to the config's.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    callback=_severity,
+    help="Lowest severity that makes the exit code 1 (default: error).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Files checked in parallel processes (0: one per CPU).",
+)
+@click.option("--fix", is_flag=True, help="Rewrite unambiguous literals in place, then recheck.")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="Read [tool.shapecalc] from FILE instead of the nearest pyproject.toml.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every pyproject.toml.")
+@click.option(
+    "--skip-non-models",
+    is_flag=True,
+    help="Skip named files that import no torch or define no model, as a directory walk "
+    "does (for pre-commit, which names every staged file).",
+)
+def check_command(
+    paths: tuple[str, ...],
+    inputs: tuple[str, ...],
+    fmt: str,
+    select: tuple[str, ...] | None,
+    ignore: tuple[str, ...] | None,
+    fail_on: Severity | None,
+    exit_zero: bool,
+    jobs: int,
+    fix: bool,
+    config_path: str | None,
+    isolated: bool,
+    skip_non_models: bool,
+) -> None:
+    """Check every model in PATH... (files and directories; default: the current directory)
+    for shape errors.
+
+    Exit code 0: no finding at or above --fail-on; 1: such findings; 2: a path, option,
+    configuration or file that could not be checked.
+    """
+    from .check import CheckError, CheckOptions, check
+    from .report.check import check_formats, render_check
+
+    paths = paths or (".",)
+    if fmt not in check_formats():
+        fail(f"unknown format {fmt!r} (use one of {', '.join(check_formats())})")
+    parse_inputs(inputs)  # a malformed --input is a usage error before anything is loaded
+    options = CheckOptions(
+        inputs=inputs,
+        select=select,
+        ignore=ignore or (),
+        fail_on=fail_on,
+        fix=fix,
+        jobs=jobs,
+        config=config_path,
+        isolated=isolated,
+        skip_non_models=skip_non_models,
+    )
+    with guarded(", ".join(paths)):
+        try:
+            result = check(paths, options)
+        except CheckError as exc:
+            fail(str(exc))
+    for _path, message in result.errors:
+        click.echo(f"shapecalc: error: {message}", err=True)
+    with guarded(", ".join(paths)):
+        text = render_check(fmt, result)
+    if text:
+        click.echo(text)
+    sys.exit(result.exit_code(exit_zero))
+
+
+@main.command("rule")
+@click.argument("code")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rule_command(code: str, fmt: str) -> None:
+    """Print the documentation of a code (SC201) or name (in-channel-mismatch)."""
+    from .rule_docs import RuleLookupError, find_code, rule_json
+
+    try:
+        found = find_code(code)
+    except RuleLookupError as exc:
+        fail(str(exc))
+    click.echo(rule_json(found) if fmt == "json" else found.doc().rstrip("\n"))
+
+
+@main.command("rules")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def rules_command(fmt: str) -> None:
+    """List every code: code, name, severity and summary."""
+    from .rule_docs import rules_json, rules_table
+
+    click.echo(rules_json() if fmt == "json" else rules_table())

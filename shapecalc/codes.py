@@ -69,6 +69,22 @@ _code(
     instead="nn.Conv2d(3, 64, 3, padding=1, stride=2)",
 )
 
+_code(
+    "SC003",
+    "load-failed",
+    E,
+    "The model's file raised while being imported, or the model while being built.",
+    what="shapecalc check imports each file and builds its models (on the meta device, then "
+    "on CPU) as the calculator does. When the user's code raises there, for a reason that "
+    "is not a missing module, the error is reported at the line that raised, and nothing "
+    "else in that model can be checked.",
+    why="The model cannot be constructed, so no training or inference run can start; "
+    "typical causes are layer arguments PyTorch rejects in a layer shapecalc has no rule "
+    "for, and syntax errors.",
+    example="self.attn = nn.MultiheadAttention(embed_dim=10, num_heads=3)",
+    instead="self.attn = nn.MultiheadAttention(embed_dim=12, num_heads=3)",
+)
+
 # ----------------------------------------------------------------------- SC1xx spatial sizes
 _code(
     "SC101",
