@@ -19,8 +19,10 @@ torch is imported here only, and lazily by the callers, so the DSL path stays fa
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
+import sys
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -112,6 +114,7 @@ class SizeResult:
     skipped: str | None = None
     predicted_errors: list[Diagnostic] = field(default_factory=list)
     torch_error: str | None = None  # None: torch ran the forward
+    torch_error_type: str | None = None  # RuntimeError, ValueError, ...
     mismatches: list[LayerMismatch] = field(default_factory=list)
     compared: int = 0  # nodes whose predicted and real outputs were compared
     evaluated: int = 0  # of those, ops without a rule (their prediction came from torch)
@@ -166,16 +169,37 @@ class Verification:
         return [r for r in self.results if not r.agrees]
 
     def summary(self) -> str:
-        """``verified against torch at H=W=32, H=W=33, ...``: what the calculator's table
-        prints under itself."""
+        """``verified against torch at (H, W) = (29, 29), (30, 30), (28, 28) rejected``: what
+        the calculator's table prints under itself."""
         ran = self.ran
         if not ran:
             return "not verified against torch: every size was skipped"
-        sizes = ", ".join(r.case.label if self.symbols else _shape_label(r) for r in ran)
+        shown = ", ".join(self.size_text(r) + ("" if r.torch_ok else " rejected") for r in ran)
         bad = len(self.disagreements)
         if bad:
-            return f"torch DISAGREES at {bad} of {len(ran)} sizes ({sizes})"
-        return f"verified against torch at {sizes}"
+            return f"torch DISAGREES at {bad} of {len(ran)} sizes: {self.names_text()}{shown}"
+        return f"verified against torch at {self.names_text()}{shown}"
+
+    def shown_symbols(self) -> list[str]:
+        """The symbols a size is written with: the batch only when some size sets it."""
+        return [
+            s
+            for s in self.symbols
+            if not is_batch(s) or any(r.case.values.get(s, 1) != 1 for r in self.results)
+        ]
+
+    def names_text(self) -> str:
+        names = self.shown_symbols()
+        if not names:
+            return "input "
+        return f"{names[0]}=" if len(names) == 1 else f"({', '.join(names)}) = "
+
+    def size_text(self, result: SizeResult) -> str:
+        names = self.shown_symbols()
+        if not names:
+            return _shape_label(result)
+        values = [str(result.case.values[n]) for n in names]
+        return values[0] if len(values) == 1 else f"({', '.join(values)})"
 
 
 def _shape_label(result: SizeResult) -> str:
@@ -216,7 +240,7 @@ def verify_loaded(
     cases = chooser.cases(random_sizes)
     result = Verification(loaded.name, loaded.path or None, templates, symbols, [])
     result.notes.extend(chooser.notes)
-    device = _pick_device(device, result.notes)
+    device = result.device = _pick_device(device, result.notes)
     runner = _Runner(loaded, device)
     todo: list[tuple[SizeCase, Analysis | None, list[TensorValue], int]] = []
     for case in cases:
@@ -557,7 +581,11 @@ class _SizeChooser:
             out.append(env)
         if len(out) < count:  # a sparse domain: mixes of the valid sizes found
             values = sorted({v for e in (minimum, after or minimum) for v in e.values()})
-            mixes = [{s: self.rng.choice(values) for s in self.spatial} for _ in range(4 * count)]
+            combos = list(
+                itertools.islice(itertools.product(values, repeat=len(self.spatial)), 256)
+            )
+            self.rng.shuffle(combos)
+            mixes = [dict(zip(self.spatial, combo)) for combo in combos]
             for env in mixes:
                 full = {**batch_env, **env}
                 if len(out) >= count or tuple(env.values()) in taken:
@@ -634,7 +662,7 @@ class _Runner:
         self.device = device
         self.module: Any = None
         self.gm: Any = None
-        self.build_error: str | None = None
+        self.build_error: tuple[str, str] | None = None
 
     def where(self, tb: Any) -> str:
         """``model.py:12: `` for the innermost frame of the user's file in a traceback."""
@@ -676,7 +704,7 @@ class _Runner:
             if environment_failure(exc):
                 raise VerifyError(f"cannot build {loaded.name} on {self.device}: {text}") from None
             # torch refuses the model's arguments: every size is rejected (what SC002 says)
-            self.build_error = f"{text} (while building)"
+            self.build_error = (f"{text} (while building)", type(exc).__name__)
             return
         self.module = module
         if loaded.graph.fx_module is not None:
@@ -688,23 +716,23 @@ class _Runner:
             return
         entry.predicted_errors = list(analysis.errors)
         if self.build_error is not None:
-            entry.torch_error = self.build_error
+            entry.torch_error, entry.torch_error_type = self.build_error
             return
         try:
             tensors = [_make_input(v, self.device) for v in entry.inputs]
         except Exception as exc:
             raise VerifyError(f"cannot make an input of shape {entry.inputs}: {exc}") from None
         try:
-            actual, error = self._forward(tensors)
+            actual, error, kind = self._forward(tensors)
         except _CannotRun as exc:
             raise VerifyError(
                 f"cannot run {self.loaded.name} on {self.device} at {entry.case.label}: {exc}"
             ) from None
-        entry.torch_error = error
+        entry.torch_error, entry.torch_error_type = error, kind
         if error is None and entry.predicted_ok:
             compare(entry, analysis, actual, self.gm is None)
 
-    def _forward(self, tensors: list[Any]) -> tuple[dict[str, Any], str | None]:
+    def _forward(self, tensors: list[Any]) -> tuple[dict[str, Any], str | None, str | None]:
         import torch
 
         if self.gm is not None:
@@ -725,11 +753,11 @@ class _Runner:
             text = f"{self.where(exc.__traceback__)}{_one_line(exc)}"
             if environment_failure(exc):
                 raise _CannotRun(text) from None
-            return results, text
+            return results, text, type(exc).__name__
         finally:
             if self.gm is None:
                 hooks.remove()
-        return results, None
+        return results, None, None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -934,3 +962,105 @@ def compare(
 
 def verify_exit_code(results: Sequence[Verification]) -> int:
     return 0 if all(v.ok for v in results) else 1
+
+
+# ------------------------------------------------------------------------ command line
+
+
+def _progress(name: str) -> Callable[[int], Any]:
+    """A click progress bar on stderr (drawn only on a terminal)."""
+
+    def make(length: int) -> Any:
+        import click
+
+        return click.progressbar(
+            length=length,
+            label=f"verifying {name}",
+            file=sys.stderr,
+            hidden=not sys.stderr.isatty(),
+        )
+
+    return make
+
+
+def run_cli(
+    paths: Sequence[str],
+    shapes: list[TensorValue],
+    sizes: Sequence[str],
+    seed: int,
+    random_sizes: int,
+    max_memory: str,
+    device: str,
+    fmt: str,
+) -> int:
+    """``shapecalc verify``: the report on stdout; the exit code (0 agree, 1 disagree; 2 and
+    one line on stderr when the model cannot be verified)."""
+    import click
+
+    from .cli import fail, guarded, load_models
+    from .report.verify import render
+
+    try:
+        options = dict(
+            sizes=parse_sizes(sizes),
+            seed=seed,
+            random_sizes=random_sizes,
+            max_memory=parse_memory(max_memory),
+            device=device,
+        )
+    except VerifyError as exc:
+        fail(str(exc))
+    results = []
+    for path in paths:
+        for model in load_models(path):
+            with guarded(f"{path}:{model.name}" if ":" not in path else path):
+                results.append(
+                    verify_loaded(model, shapes, progress=_progress(model.name), **options)
+                )
+    click.echo(render(fmt, results))
+    return verify_exit_code(results)
+
+
+def calc_with_verify(paths: Sequence[str], shapes: list[TensorValue], fmt: str) -> int:
+    """``shapecalc PATH --verify``: the calculator's output, each model's followed by what
+    torch said (the table gets a ``verified against torch at ...`` line)."""
+    import json
+
+    import click
+
+    from .cli import EXIT_FINDINGS, EXIT_OK, exit_code, guarded, load_models
+    from .report import render
+    from .report.json_report import VERSION, model_entry
+    from .report.verify import entry, mismatch_lines
+
+    pairs: list[tuple[Analysis, Verification]] = []
+    for path in paths:
+        for model in load_models(path):
+            with guarded(f"{path}:{model.name}" if ":" not in path else path):
+                analysis = analyze_loaded(model, shapes)
+                pairs.append(
+                    (analysis, verify_loaded(model, shapes, progress=_progress(model.name)))
+                )
+    with guarded(", ".join(paths)):
+        if fmt == "json":
+            models = []
+            for analysis, v in pairs:
+                data = model_entry(analysis)
+                data["verification"] = entry(v)
+                models.append(data)
+            text = json.dumps({"version": VERSION, "models": models}, indent=2)
+        else:
+            parts = []
+            for analysis, v in pairs:
+                lines = [render(fmt, [analysis])] if fmt == "table" or analysis.diagnostics else []
+                lines.extend(line for r in v.results for line in mismatch_lines(v, r))
+                lines.extend(v.notes)
+                if fmt == "table":
+                    lines.append("")
+                lines.append(v.summary())
+                parts.append("\n".join(line for line in lines if line is not None))
+            text = "\n\n".join(parts)
+    click.echo(text)
+    code = exit_code([a for a, _ in pairs])
+    disagree = any(not v.ok for _, v in pairs)
+    return EXIT_FINDINGS if disagree or code == EXIT_FINDINGS else EXIT_OK
