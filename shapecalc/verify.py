@@ -35,7 +35,7 @@ from .diagnostics import Diagnostic, Location
 from .frontends import FrontendError, LoadedModel
 from .graph import CONSTANT, INPUT, MODULE, OUTPUT, LayerGraph
 from .propagate import Analysis
-from .values import OPAQUE, TensorValue
+from .values import OPAQUE, TensorValue, format_shape
 
 DEFAULT_MAX_MEMORY = 2 * 1024**3  # bytes of activations one forward may need
 DEFAULT_RANDOM = 3  # seeded random valid sizes per model
@@ -122,6 +122,13 @@ class SizeResult:
     @property
     def ran(self) -> bool:
         return self.skipped is None
+
+    @property
+    def label(self) -> str:
+        """The size as the report names it: ``H=W=32``, or ``input (1, 3, 32, 32)``."""
+        if self.case.env:
+            return self.case.label
+        return "input " + ", ".join(format_shape(v.shape) for v in self.inputs)
 
     @property
     def predicted_ok(self) -> bool:
@@ -217,13 +224,12 @@ def is_batch(name: str) -> bool:
 
 def verify(model_or_path: Any, *input_shapes: Any, **options: Any) -> Verification:
     """``verify("model.py", "B,3,H,W", seed=0)``: the Python API of ``shapecalc verify``."""
-    loaded = to_loaded(model_or_path)
-    return verify_loaded(loaded, [to_input(s) for s in input_shapes], **options)
+    return verify_loaded(to_loaded(model_or_path), input_shapes, **options)
 
 
 def verify_loaded(
     loaded: LoadedModel,
-    inputs: Sequence[TensorValue] = (),
+    inputs: Sequence[Any] = (),
     *,
     sizes: Mapping[str, Sequence[int]] | None = None,
     seed: int = 0,
@@ -234,7 +240,7 @@ def verify_loaded(
 ) -> Verification:
     """Verify one model. ``progress(n)`` is called with the number of forwards to run and
     returns a context manager whose ``update(1)`` is called after each (click.progressbar)."""
-    templates = choose_inputs(loaded, list(inputs))
+    templates = choose_inputs(loaded, [to_input(i) for i in inputs])
     symbols = _symbols(templates)
     chooser = _SizeChooser(loaded, templates, symbols, dict(sizes or {}), seed, max_memory)
     cases = chooser.cases(random_sizes)
@@ -262,7 +268,7 @@ def verify_loaded(
     bar = progress(len(running)) if progress is not None and len(running) > 3 else None
     with bar if bar is not None else _nothing() as tick:
         for entry, analysis in running:
-            runner.check(entry, analysis)
+            runner.check(entry, analysis, chooser.failure(entry.case.values))
             if tick is not None:
                 tick.update(1)
     return result
@@ -376,7 +382,8 @@ class _SizeChooser:
         self.rng = random.Random(seed)
         self.max_memory = max_memory
         self.notes: list[str] = []
-        self._analyses: dict[tuple, Analysis] = {}
+        self._analyses: dict[tuple, Analysis | None] = {}
+        self.failures: dict[tuple, str] = {}
         self._memory: dict[tuple, int] = {}
         self.probes = 0
         unknown = [name for name in sizes if name not in symbols]
@@ -404,12 +411,17 @@ class _SizeChooser:
         key = self._key(env)
         if key not in self._analyses:
             concrete = [_instantiate(t, env) for t in self.templates]
+            self.probes += 1
             try:
                 self._analyses[key] = analyze_loaded(self.loaded, concrete, strict=False)
-            except FrontendError:  # a recorded graph that cannot be recorded at this size
-                return None
-            self.probes += 1
+            except FrontendError as exc:  # a forward that cannot be recorded at this size
+                self._analyses[key] = None
+                self.failures[key] = str(exc)
         return self._analyses[key]
+
+    def failure(self, env: Mapping[str, int]) -> str | None:
+        """Why the analysis failed at env (None when it did not)."""
+        return self.failures.get(self._key(env))
 
     def valid(self, env: Mapping[str, int]) -> bool:
         analysis = self.analysis(env)
@@ -678,6 +690,17 @@ class _Runner:
                 line = lineno
         return f"{path}:{line}: " if line else ""
 
+    def node_where(self, fx_name: str | None) -> str:
+        """``model.py:12: `` for the graph node an fx node came from, and its name."""
+        graph = self.loaded.graph
+        names = {fx: name for name, fx in graph.fx_names.items()}
+        name = names.get(fx_name or "")
+        if name is None:
+            return ""
+        node = graph[name]
+        loc = node.location or node.call_location
+        return f"{loc.path}:{loc.line}: '{name}': " if loc else f"'{name}': "
+
     def build(self) -> None:
         import torch
 
@@ -710,26 +733,33 @@ class _Runner:
         if loaded.graph.fx_module is not None:
             self.gm = _retrace(module, loaded.graph)
 
-    def check(self, entry: SizeResult, analysis: Analysis | None) -> None:
-        if analysis is None:
-            entry.skipped = "the graph could not be recorded at this size"
-            return
-        entry.predicted_errors = list(analysis.errors)
+    def check(
+        self, entry: SizeResult, analysis: Analysis | None, failure: str | None = None
+    ) -> None:
+        """Run the forward at entry's size and compare with the analysis at that size."""
+        if analysis is not None:
+            entry.predicted_errors = list(analysis.errors)
         if self.build_error is not None:
             entry.torch_error, entry.torch_error_type = self.build_error
+        else:
+            try:
+                tensors = [_make_input(v, self.device) for v in entry.inputs]
+            except Exception as exc:
+                raise VerifyError(f"cannot make an input {entry.label}: {exc}") from None
+            try:
+                actual, error, kind = self._forward(tensors)
+            except _CannotRun as exc:
+                raise VerifyError(
+                    f"cannot run {self.loaded.name} on {self.device} at {entry.label}: {exc}"
+                ) from None
+            entry.torch_error, entry.torch_error_type = error, kind
+        if analysis is None:
+            entry.skipped = f"shapecalc could not analyse this size: {failure}"
             return
-        try:
-            tensors = [_make_input(v, self.device) for v in entry.inputs]
-        except Exception as exc:
-            raise VerifyError(f"cannot make an input of shape {entry.inputs}: {exc}") from None
-        try:
-            actual, error, kind = self._forward(tensors)
-        except _CannotRun as exc:
-            raise VerifyError(
-                f"cannot run {self.loaded.name} on {self.device} at {entry.case.label}: {exc}"
-            ) from None
-        entry.torch_error, entry.torch_error_type = error, kind
-        if error is None and entry.predicted_ok:
+        if self.build_error is not None:
+            return
+        if entry.torch_ok or entry.predicted_ok:
+            # where torch failed unexpectedly, the nodes it ran show where the paths parted
             compare(entry, analysis, actual, self.gm is None)
 
     def _forward(self, tensors: list[Any]) -> tuple[dict[str, Any], str | None, str | None]:
@@ -750,7 +780,10 @@ class _Runner:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:
-            text = f"{self.where(exc.__traceback__)}{_one_line(exc)}"
+            where = self.where(exc.__traceback__)
+            if not where and self.gm is not None:
+                where = self.node_where(interpreter.current)
+            text = f"{where}{_one_line(exc)}"
             if environment_failure(exc):
                 raise _CannotRun(text) from None
             return results, text, type(exc).__name__
@@ -819,8 +852,10 @@ def _interpreter_class() -> type:
         def __init__(self, gm: Any) -> None:
             super().__init__(gm)
             self.results: dict[str, Any] = {}
+            self.current: str | None = None  # the node running (where an error came from)
 
         def run_node(self, n: Any) -> Any:
+            self.current = n.name
             result = super().run_node(n)
             self.results[n.name] = _summary(result)
             return result

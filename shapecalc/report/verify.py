@@ -56,7 +56,7 @@ def _verdict(result: Any) -> str:
 
 def mismatch_lines(v: Any, result: Any) -> list[str]:
     """The disagreements at one size, as ``path:line: CODE message`` lines."""
-    label = result.case.label if v.symbols else f"input {_inputs(result)}"
+    label = result.label
     lines = []
     if result.predicted_ok != result.torch_ok:
         if result.predicted_ok:
@@ -97,7 +97,7 @@ def render_one(v: Any) -> str:
 
     rows = [
         [
-            r.case.label if v.symbols else _inputs(r),
+            r.label.removeprefix("input "),
             r.case.why,
             format_bytes(r.memory),
             _predicted(r),
@@ -117,7 +117,7 @@ def render_one(v: Any) -> str:
     details: list[str] = []
     for r in v.results:
         if not r.ran:
-            details.append(f"{r.case.label if v.symbols else _inputs(r)} skipped: {r.skipped}")
+            details.append(f"{r.label} skipped: {r.skipped}")
         details.extend(mismatch_lines(v, r))
     details.extend(v.notes)
     if details:
