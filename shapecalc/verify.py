@@ -386,6 +386,7 @@ class _SizeChooser:
         self.failures: dict[tuple, str] = {}
         self._memory: dict[tuple, int] = {}
         self.probes = 0
+        self.tried = 0  # the largest square size the search reached
         unknown = [name for name in sizes if name not in symbols]
         if unknown:
             shown = ", ".join(_spec(t) for t in templates)
@@ -477,11 +478,11 @@ class _SizeChooser:
         minimum = self._minimum(batch_env)
         if minimum is None:
             self.notes.append(
-                f"no valid size found for {'='.join(self.spatial)} up to {SEARCH_LIMIT}: "
-                "checking that torch rejects the sizes shapecalc rejects"
+                f"no valid size found for {'='.join(self.spatial)} up to {self.tried}: "
+                "checking that torch rejects what shapecalc rejects"
             )
             if not out:
-                out.append((self._square(32), "given"))
+                out.append((self._square(32), "default"))
             return out
         out.append((minimum, "minimum"))
         after = self._next(batch_env, minimum)
@@ -524,6 +525,7 @@ class _SizeChooser:
             if self.probes >= MAX_PROBES:
                 return None
             env = {**batch_env, **self._square(n)}
+            self.tried = n
             if self.allowed(env) and self.valid(env):
                 return self._square(n)
         return None

@@ -58,6 +58,14 @@ def mismatch_lines(v: Any, result: Any) -> list[str]:
     """The disagreements at one size, as ``path:line: CODE message`` lines."""
     label = result.label
     lines = []
+    for m in result.mismatches[:MAX_LAYERS_SHOWN]:
+        lines.append(
+            f"{m.where or v.source or v.name}: SC920 {_short(m.op)} '{m.name}' at {label}: "
+            f"shapecalc predicts {m.predicted}, torch gives {m.actual}"
+        )
+    more = len(result.mismatches) - MAX_LAYERS_SHOWN
+    if more > 0:
+        lines.append(f"... and {more} more layers differ at {label}")
     if result.predicted_ok != result.torch_ok:
         if result.predicted_ok:
             lines.append(
@@ -71,14 +79,6 @@ def mismatch_lines(v: Any, result: Any) -> list[str]:
                 f"{where or v.source or v.name}: SC921 at {label}: shapecalc reports "
                 f"{first.code} ({first.message}), torch runs the forward"
             )
-    for m in result.mismatches[:MAX_LAYERS_SHOWN]:
-        lines.append(
-            f"{m.where or v.source or v.name}: SC920 {_short(m.op)} '{m.name}' at {label}: "
-            f"shapecalc predicts {m.predicted}, torch gives {m.actual}"
-        )
-    more = len(result.mismatches) - MAX_LAYERS_SHOWN
-    if more > 0:
-        lines.append(f"... and {more} more layers differ at {label}")
     return lines
 
 
