@@ -254,9 +254,16 @@ def verify_loaded(
         analysis = chooser.analysis(case.values)
         memory = chooser.memory(case.values)
         todo.append((case, analysis, concrete, memory))
+    # building the model allocates its weights: float32 unless it says otherwise
+    weights = 4 * next((a.total_params for _, a, _, _ in todo if a is not None), 0)
     for case, _analysis, concrete, memory in todo:
         entry = SizeResult(case, concrete, memory)
-        if memory > max_memory:
+        if weights > max_memory:
+            entry.skipped = (
+                f"the parameters alone need about {format_bytes(weights)}, above the "
+                f"{format_bytes(max_memory)} cap (--max-memory)"
+            )
+        elif memory > max_memory:
             entry.skipped = (
                 f"needs about {format_bytes(memory)} of activations, above the "
                 f"{format_bytes(max_memory)} cap (--max-memory)"
@@ -914,10 +921,8 @@ def _predicted(value: Any) -> Any:
     """A predicted value in _summary's form; _SKIP where the prediction is unknown."""
     if value is OPAQUE or value is sym.UNKNOWN or value is None:
         return _SKIP
-    if isinstance(value, TensorValue):
-        if not all(isinstance(d, int) for d in value.shape):
-            return _SKIP
-        return ("tensor", tuple(value.shape))
+    if isinstance(value, TensorValue):  # an unknown size matches any (None)
+        return ("tensor", tuple(d if isinstance(d, int) else None for d in value.shape))
     if isinstance(value, bool):
         return _SKIP
     if isinstance(value, int):
@@ -933,7 +938,10 @@ def _agree(predicted: Any, actual: Any) -> bool:
     if predicted is _SKIP or actual is None:
         return True
     if isinstance(predicted, tuple) and predicted[:1] == ("tensor",):
-        return predicted == actual
+        if not isinstance(actual, tuple) or actual[:1] != ("tensor",):
+            return False
+        want, got = predicted[1], actual[1]
+        return len(want) == len(got) and all(w is None or w == g for w, g in zip(want, got))
     if isinstance(predicted, tuple):
         if not isinstance(actual, tuple) or actual[:1] == ("tensor",):
             return False
@@ -949,8 +957,8 @@ def _show(value: Any) -> str:
     if value is _SKIP or value is None:
         return "?"
     if isinstance(value, tuple) and value[:1] == ("tensor",):
-        shape = value[1]
-        return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+        shape = ["?" if d is None else str(d) for d in value[1]]
+        return "(" + ", ".join(shape) + ("," if len(shape) == 1 else "") + ")"
     if isinstance(value, tuple):
         inner = ", ".join(_show(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"

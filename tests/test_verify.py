@@ -394,3 +394,40 @@ def test_parsers():
     assert parse_memory("100") == 100
     with pytest.raises(VerifyError):
         parse_memory("-3")
+
+
+def test_a_model_whose_weights_exceed_the_cap_is_not_built(tmp_path):
+    path = write(
+        tmp_path,
+        "wide.py",
+        """\
+        import torch.nn as nn
+
+        class Wide(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(1024, 1024)
+
+            def forward(self, x):
+                return self.fc(x)
+        """,
+    )
+    v = verify(path, "1,1024", max_memory=1024**2)
+    (r,) = v.results
+    assert (
+        r.skipped == "the parameters alone need about 4.0 MiB, above the 1.0 MiB cap (--max-memory)"
+    )
+
+
+def test_the_solvers_minimum_is_preferred_when_there_is_one(monkeypatch):
+    from shapecalc.propagate import Analysis
+
+    monkeypatch.setattr(
+        Analysis, "min_input", lambda self: {"B": 1, "H": 33, "W": 33}, raising=False
+    )
+    v = verify(CONV_UNIT, "B,3,H,W", random_sizes=0)
+    # 33 is valid, so it is taken; no larger square is (the Linear pins H and W to 32 or 33)
+    assert [(r.case.why, r.case.values["H"]) for r in v.results] == [
+        ("minimum", 33), ("below minimum", 32)
+    ]  # fmt: skip
+    assert v.ok

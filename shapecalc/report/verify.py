@@ -148,6 +148,7 @@ def entry(v: Any) -> dict:
                 "predicted_errors": [d.to_dict() for d in r.predicted_errors],
                 "torch_error": r.torch_error,
                 "layers_compared": r.compared,
+                "layers_without_rule": r.evaluated,
                 "mismatches": [
                     {
                         "code": "SC920",
