@@ -545,16 +545,22 @@ class _SizeChooser:
             return None
         if isinstance(found, Mapping):
             env = {str(k): v for k, v in found.items()}
-        elif isinstance(found, (list, tuple)) and all(isinstance(v, TensorValue) for v in found):
+        else:  # shapes: one tuple of ints, a list of them, or TensorValues
+            if isinstance(found, TensorValue) or (
+                isinstance(found, tuple) and all(isinstance(d, int) for d in found)
+            ):
+                found = [found]
+            if not isinstance(found, (list, tuple)):
+                return None
             env = {}
             for template, value in zip(self.templates, found):
-                for d, got in zip(template.shape, value.shape):
-                    if isinstance(d, sym.Expr) and len(sym.free_symbols(d)) == 1:
-                        (name,) = sym.free_symbols(d)
-                        if d == sym.symbol(name) and isinstance(got, int):
+                shape = value.shape if isinstance(value, TensorValue) else value
+                for d, got in zip(template.shape, shape):
+                    names = sym.free_symbols(d) if isinstance(d, sym.Expr) else ()
+                    if len(names) == 1 and isinstance(got, int):
+                        (name,) = names
+                        if d == sym.symbol(name):
                             env[name] = got
-        else:
-            return None
         spatial = {s: env.get(s) for s in self.spatial}
         if not all(isinstance(v, int) and v >= 1 for v in spatial.values()):
             return None
@@ -574,14 +580,14 @@ class _SizeChooser:
         count: int,
     ) -> list[dict[str, int]]:
         """Seeded random valid sizes, each symbol drawn on its own between the minimum and
-        twice the next valid size; where few such sizes are valid (a Linear pins H*W),
-        mixes of the valid sizes found. Draws above the memory cap are replaced by smaller
-        ones."""
+        twice the next valid size (at least the minimum + 32); where few such sizes are valid
+        (a Linear pins H*W), mixes of the valid sizes found. Draws above the memory cap are
+        replaced by smaller ones."""
         if count <= 0:
             return []
         lo = min(minimum.values())
         top = max((after or minimum).values())
-        hi = max(2 * top, lo + 16)
+        hi = max(2 * top, lo + 32)
         taken = {tuple(minimum.values()), tuple((after or minimum).values())}
         out: list[dict[str, int]] = []
         shrunk = False

@@ -419,12 +419,14 @@ def test_a_model_whose_weights_exceed_the_cap_is_not_built(tmp_path):
     )
 
 
-def test_the_solvers_minimum_is_preferred_when_there_is_one(monkeypatch):
+@pytest.mark.parametrize(
+    "answer", [{"B": 1, "H": 33, "W": 33}, (1, 3, 33, 33), [(1, 3, 33, 33)]], ids=str
+)
+def test_the_solvers_minimum_is_preferred_when_there_is_one(monkeypatch, answer):
+    """solve.py's Analysis.min_input() (a shape, a list of shapes; or symbol values)."""
     from shapecalc.propagate import Analysis
 
-    monkeypatch.setattr(
-        Analysis, "min_input", lambda self: {"B": 1, "H": 33, "W": 33}, raising=False
-    )
+    monkeypatch.setattr(Analysis, "min_input", lambda self: answer, raising=False)
     v = verify(CONV_UNIT, "B,3,H,W", random_sizes=0)
     # 33 is valid, so it is taken; no larger square is (the Linear pins H and W to 32 or 33)
     assert [(r.case.why, r.case.values["H"]) for r in v.results] == [
