@@ -433,3 +433,33 @@ def test_the_solvers_minimum_is_preferred_when_there_is_one(monkeypatch, answer)
         ("minimum", 33), ("below minimum", 32)
     ]  # fmt: skip
     assert v.ok
+
+
+TWICE = """\
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Twice(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 4, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+
+    def forward(self, x):
+        x = self.pool(self.conv(x))
+        if x.shape[-1] > 4:  # torch.fx cannot trace this: the graph is recorded per size
+            x = self.pool(self.conv(x))
+        return F.relu(x)
+"""
+
+
+def test_a_recorded_graph_compares_every_call_of_a_layer(tmp_path, monkeypatch):
+    path = write(tmp_path, "twice.py", TWICE)
+    v = verify(path, "B,4,H,W", sizes={"H": [16]}, random_sizes=0)
+    assert v.ok
+    assert v.results[0].compared == 5  # conv, pool, conv_1, pool_1 and the output
+    _patched(monkeypatch, "MaxPool2d", _one_too_wide)
+    v = verify(path, "B,4,H,W", sizes={"H": [16]}, random_sizes=0)
+    names = [m.name for m in v.results[0].mismatches]
+    assert names[:3] == ["pool", "conv_1", "pool_1"]
+    assert v.results[0].mismatches[0].where.endswith("twice.py:8")
