@@ -247,7 +247,7 @@ def verify_loaded(
     result = Verification(loaded.name, loaded.path or None, templates, symbols, [])
     result.notes.extend(chooser.notes)
     device = result.device = _pick_device(device, result.notes)
-    runner = _Runner(loaded, device)
+    runner = _Runner(loaded, device, seed)
     todo: list[tuple[SizeCase, Analysis | None, list[TensorValue], int]] = []
     for case in cases:
         concrete = [_instantiate(t, case.values) for t in templates]
@@ -684,9 +684,10 @@ def environment_failure(exc: BaseException) -> bool:
 class _Runner:
     """Builds the real model once and checks it at each size."""
 
-    def __init__(self, loaded: LoadedModel, device: str) -> None:
+    def __init__(self, loaded: LoadedModel, device: str, seed: int = 0) -> None:
         self.loaded = loaded
         self.device = device
+        self.seed = seed
         self.module: Any = None
         self.gm: Any = None
         self.build_error: tuple[str, str] | None = None
@@ -727,7 +728,7 @@ class _Runner:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                torch.manual_seed(0)
+                torch.manual_seed(self.seed)  # the weights, for a repeatable run
                 with torch.device("cpu"):
                     module = loaded.build()
                 if not isinstance(module, torch.nn.Module):
@@ -758,7 +759,7 @@ class _Runner:
             entry.torch_error, entry.torch_error_type = self.build_error
         else:
             try:
-                tensors = [_make_input(v, self.device) for v in entry.inputs]
+                tensors = [_make_input(v, self.device, self.seed) for v in entry.inputs]
             except Exception as exc:
                 raise VerifyError(f"cannot make an input {entry.label}: {exc}") from None
             try:
@@ -813,13 +814,16 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
-def _make_input(value: TensorValue, device: str) -> Any:
+def _make_input(value: TensorValue, device: str, seed: int) -> Any:
+    """Seeded normal noise for float inputs; zeros for integer ones (valid token ids for any
+    Embedding, an all-False mask)."""
     import torch
 
     dtype = getattr(torch, value.dtype)
     if value.is_floating:
-        return torch.randn(value.shape, dtype=dtype, device=device)
-    return torch.zeros(value.shape, dtype=dtype, device=device)  # valid indices, masks
+        generator = torch.Generator().manual_seed(seed)
+        return torch.randn(value.shape, dtype=dtype, generator=generator).to(device)
+    return torch.zeros(value.shape, dtype=dtype, device=device)
 
 
 def _retrace(module: Any, graph: LayerGraph) -> Any:
