@@ -19,6 +19,7 @@ torch is imported here only, and lazily by the callers, so the DSL path stays fa
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import re
@@ -248,45 +249,33 @@ def verify_loaded(
     result.notes.extend(chooser.notes)
     device = result.device = _pick_device(device, result.notes)
     runner = _Runner(loaded, device, seed)
-    todo: list[tuple[SizeCase, Analysis | None, list[TensorValue], int]] = []
-    for case in cases:
-        concrete = [_instantiate(t, case.values) for t in templates]
-        analysis = chooser.analysis(case.values)
-        memory = chooser.memory(case.values)
-        todo.append((case, analysis, concrete, memory))
+    analyses = [chooser.analysis(case.values) for case in cases]
     # building the model allocates its weights: float32 unless it says otherwise
-    weights = 4 * next((a.total_params for _, a, _, _ in todo if a is not None), 0)
-    for case, _analysis, concrete, memory in todo:
-        entry = SizeResult(case, concrete, memory)
+    weights = 4 * next((a.total_params for a in analyses if a is not None), 0)
+    for case in cases:
+        entry = SizeResult(case, [_instantiate(t, case.values) for t in templates])
+        entry.memory = chooser.memory(case.values)
         if weights > max_memory:
             entry.skipped = (
                 f"the parameters alone need about {format_bytes(weights)}, above the "
                 f"{format_bytes(max_memory)} cap (--max-memory)"
             )
-        elif memory > max_memory:
+        elif entry.memory > max_memory:
             entry.skipped = (
-                f"needs about {format_bytes(memory)} of activations, above the "
+                f"needs about {format_bytes(entry.memory)} of activations, above the "
                 f"{format_bytes(max_memory)} cap (--max-memory)"
             )
         result.results.append(entry)
-    running = [(r, a) for r, (_, a, _, _) in zip(result.results, todo) if r.ran]
+    running = [(r, a) for r, a in zip(result.results, analyses) if r.ran]
     if running:
         runner.build()
     bar = progress(len(running)) if progress is not None and len(running) > 3 else None
-    with bar if bar is not None else _nothing() as tick:
+    with bar if bar is not None else contextlib.nullcontext() as tick:
         for entry, analysis in running:
             runner.check(entry, analysis, chooser.failure(entry.case.values))
             if tick is not None:
                 tick.update(1)
     return result
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
 
 
 def _symbols(values: Sequence[TensorValue]) -> list[str]:
@@ -666,7 +655,7 @@ class _CannotRun(Exception):
 
 
 # Failures that say nothing about shapes: the model needs something this machine lacks.
-_ENVIRONMENT = (OSError, ImportError, NotImplementedError, MemoryError)
+_ENVIRONMENT = (OSError, ImportError, NotImplementedError, MemoryError, SystemExit)
 _ENVIRONMENT_TEXT = re.compile(
     r"CUDA|cuda|cudnn|not compiled with|no kernel image|Could not run '.*' with arguments from "
     r"the '(CUDA|MPS|XLA)"
@@ -793,9 +782,9 @@ class _Runner:
             with torch.no_grad(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 run()
-        except (KeyboardInterrupt, SystemExit):
+        except KeyboardInterrupt:
             raise
-        except BaseException as exc:
+        except BaseException as exc:  # SystemExit too: a forward that exits cannot be run
             where = self.where(exc.__traceback__)
             if not where and self.gm is not None:
                 where = self.node_where(interpreter.current)
