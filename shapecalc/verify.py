@@ -508,16 +508,14 @@ class _SizeChooser:
             out.append({s: pick.get(s, lead) for s in self.spatial})
         return out
 
-    def _candidates(self, start: int) -> Iterable[int]:
-        yield from range(start, SEARCH_LIMIT + 1)
-
     def _search(self, batch_env: dict[str, int], start: int) -> dict[str, int] | None:
-        """The smallest n >= start at which every spatial symbol = n is valid."""
+        """The smallest n >= start at which every spatial symbol = n is valid: sizes that the
+        symbolic analysis's conditions already rule out are skipped, the others analysed."""
         if hasattr(Analysis, "min_input") and start == 1 and self.base is not None:
             found = self._solver_minimum()
             if found is not None and self.valid({**batch_env, **found}):
                 return found
-        for n in self._candidates(start):
+        for n in range(start, SEARCH_LIMIT + 1):
             if self.probes >= MAX_PROBES:
                 return None
             env = {**batch_env, **self._square(n)}
