@@ -133,9 +133,20 @@ input_option = click.option(
     show_default=True,
     help="table: per-layer shapes; json: the version-1 contract; text: diagnostics only.",
 )
-def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--verify",
+    "check_torch",
+    is_flag=True,
+    help="Also run the model with PyTorch on CPU at a few sizes and compare every layer "
+    "(see `shapecalc verify`); exit 1 when torch disagrees.",
+)
+def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str, check_torch: bool) -> None:
     """Per-layer output shapes of the models in PATH (the default command)."""
     shapes = parse_inputs(inputs)
+    if check_torch:
+        from .verify import calc_with_verify
+
+        sys.exit(calc_with_verify(paths, shapes, fmt))
     analyses = analyse_all(paths, shapes)
     with guarded(", ".join(paths)):
         text = render(fmt, analyses)
@@ -289,3 +300,57 @@ def rules_command(fmt: str) -> None:
     from .rule_docs import rules_json, rules_table
 
     click.echo(rules_json() if fmt == "json" else rules_table())
+# ------------------------------------------------------------------------------ verify
+
+
+@main.command("verify")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@input_option
+@click.option(
+    "--sizes",
+    multiple=True,
+    metavar="SYM=N,...",
+    help="Sizes to check besides the automatic ones, e.g. --sizes H=32,64; B=2 sets the batch "
+    "(default 1). Repeatable.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random sizes.")
+@click.option(
+    "--random",
+    "random_sizes",
+    type=click.IntRange(0, 50),
+    default=3,
+    show_default=True,
+    help="How many seeded random valid sizes to check.",
+)
+@click.option(
+    "--max-memory",
+    default="2GiB",
+    show_default=True,
+    metavar="SIZE",
+    help="Skip sizes whose activations would need more (e.g. 512MB).",
+)
+@click.option(
+    "--device", default="cpu", show_default=True, help="Where to run (cpu; others if present)."
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def verify_command(
+    paths: tuple[str, ...],
+    inputs: tuple[str, ...],
+    sizes: tuple[str, ...],
+    seed: int,
+    random_sizes: int,
+    max_memory: str,
+    device: str,
+    fmt: str,
+) -> None:
+    """Check the predicted shapes against real PyTorch forwards: at the smallest valid size,
+    the next one, seeded random ones and one just below the minimum, every layer's real output
+    must match the prediction, and torch must fail exactly where shapecalc finds an error.
+    Exit 0 when all agree, 1 on any disagreement, 2 when the model cannot run here."""
+    from .verify import run_cli
+
+    sys.exit(
+        run_cli(paths, parse_inputs(inputs), sizes, seed, random_sizes, max_memory, device, fmt)
+    )

@@ -609,6 +609,34 @@ _code(
     instead="Run with concrete sizes (--input 1,3,224,224) to check this part.",
 )
 
+_code(
+    "SC920",
+    "torch-shape-mismatch",
+    E,
+    "A real PyTorch forward gave a layer another shape than shapecalc predicted.",
+    what="Reported by `shapecalc verify` (and `--verify`): at a concrete input size, the model "
+    "ran on CPU and a layer's real output shape differs from the static prediction at that "
+    "size.",
+    why="The prediction is wrong: a shape rule in shapecalc disagrees with PyTorch. This is a "
+    "bug in shapecalc (or a layer whose behaviour shapecalc does not model), not in your model.",
+    example="MaxPool2d 'pool' at H=W=32: shapecalc predicts (1, 6, 15, 15), torch gives "
+    "(1, 6, 16, 16)",
+    instead="Please report it with the message; the first layer listed is where the "
+    "prediction went wrong.",
+)
+_code(
+    "SC921",
+    "torch-verdict-mismatch",
+    E,
+    "shapecalc and a real PyTorch forward disagree on whether an input size is valid.",
+    what="Reported by `shapecalc verify`: at a concrete input size, the static analysis found "
+    "an error but torch ran the forward, or it found none but torch raised.",
+    why="Either a false alarm (torch accepts the size) or a missed error (torch rejects it); "
+    "both mean shapecalc's rules and PyTorch differ somewhere.",
+    example="shapecalc reports SC401 at H=W=31, torch runs the forward",
+    instead="Please report it with the message; the torch error names the layer that failed.",
+)
+
 
 def severity_of(code: str) -> Severity:
     return CODES[code].severity
