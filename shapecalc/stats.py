@@ -1,0 +1,563 @@
+"""Model statistics without running the model: parameters, multiply-accumulates (MACs), output
+activation bytes per layer, and the forward pass's peak activation memory.
+
+MACs follow torch.utils.flop_counter.FlopCounterMode, the counter PyTorch ships, at 1 MAC =
+2 FLOPs: a layer's MACs are FlopCounterMode's FLOPs for the same call divided by two. Like it,
+shapecalc counts matrix products and convolutions (mm/addmm/bmm/baddbmm/matmul/linear/einsum/
+tensordot, Conv*d and ConvTranspose*d, scaled dot-product attention) and counts nothing else:
+bias additions, normalisation, activations, pooling and elementwise ops are 0. Where
+FlopCounterMode counts 0 because aten has no formula for a kernel that does multiply and
+accumulate (``mv``, ``dot``, ``addmv``, ``Bilinear``'s ``_trilinear``), shapecalc counts the
+real MACs; products without a sum (``outer``, an elementwise einsum) are 0 in both.
+
+MACs are per forward call and are formulas of the input symbols when the sizes are symbolic.
+A MAC formula per op family lives in one registry (``@macs("Conv1d", "F.conv1d", ...)``):
+adding an op is one decorated function here, next to nothing else.
+
+Peak activation memory models inference (no autograd graph kept): nodes run in topological
+order; a node's output is allocated when it runs, while its inputs are still alive; a tensor is
+freed after its last consumer ran, except the model's outputs, which live to the end. Inputs
+count as allocated from the start. Parameters and buffers are not activations and are not
+counted. View ops (reshape/view/flatten/permute/transpose/getitem/..., Identity, Dropout in
+eval) and in-place ops (``inplace=True``, ``add_``, ``+=``) allocate nothing: their result
+shares the storage of their input, which then stays alive until the alias's last consumer.
+``reshape`` and ``contiguous`` are taken as views (they copy only non-contiguous tensors).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any
+
+from . import symbolic as sym
+from .calls import OpCall, bind
+from .graph import CONSTANT, INPUT, OUTPUT, LayerGraph, Node
+from .symbolic import Dim
+from .values import TensorValue, tensors_in
+
+MacFn = Callable[[OpCall], Dim | None]
+MACS: dict[str, MacFn] = {}
+
+# bytes per element, by TensorValue.dtype (torch's element sizes)
+DTYPE_BYTES = {
+    "float64": 8, "double": 8, "float32": 4, "float": 4, "float16": 2, "half": 2,
+    "bfloat16": 2, "complex128": 16, "cdouble": 16, "complex64": 8, "cfloat": 8,
+    "complex32": 4, "int64": 8, "long": 8, "int32": 4, "int": 4, "int16": 2, "short": 2,
+    "int8": 1, "uint8": 1, "bool": 1, "uint16": 2, "uint32": 4, "uint64": 8,
+    "float8_e4m3fn": 1, "float8_e5m2": 1, "float8_e4m3fnuz": 1, "float8_e5m2fnuz": 1,
+}  # fmt: skip
+
+
+def macs(*ops: str) -> Callable[[MacFn], MacFn]:
+    """Register ``fn(call) -> MACs`` (an int or symbolic Dim; None when unknown) for ``ops``."""
+
+    def register(fn: MacFn) -> MacFn:
+        for op in ops:
+            if op in MACS:
+                raise ValueError(f"two MAC formulas for {op!r}")
+            MACS[op] = fn
+        return fn
+
+    return register
+
+
+def prod(dims: Iterable[Dim]) -> Dim:
+    return reduce(operator.mul, dims, 1)
+
+
+def nbytes(value: Any) -> Dim:
+    """Bytes of every tensor in a (nested) value; UNKNOWN when a size is unknown."""
+    total: Dim = 0
+    for t in tensors_in(value):
+        total = total + prod(t.shape) * DTYPE_BYTES.get(t.dtype, 4)
+    return total
+
+
+def _known(x: Any) -> bool:
+    return x is not None and x is not sym.UNKNOWN and not _has_unknown(x)
+
+
+def _has_unknown(x: Any) -> bool:
+    if x is sym.UNKNOWN:
+        return True
+    return isinstance(x, sym.Expr) and "?" in str(x)
+
+
+# ------------------------------------------------------------------------ MAC formulas
+# Each formula mirrors the FlopCounterMode formula of the aten op the call lowers to
+# (torch/utils/flop_counter.py): mm_flop, bmm_flop, conv_flop_count, sdpa_flop_count.
+
+
+def _out(call: OpCall) -> TensorValue | None:
+    ts = tensors_in(call.out)
+    return ts[0] if ts else None
+
+
+@macs("Conv1d", "Conv2d", "Conv3d")
+def conv_module(call: OpCall) -> Dim | None:
+    # conv_flop_count: batch * prod(w_shape) * prod(out spatial); w = (out, in/groups, *k)
+    out = _out(call)
+    if out is None:
+        return None
+    kernel = _ntuple(call.get("kernel_size"), int(call.op[-2]))
+    return prod(out.shape) * (call.get("in_channels") // call.get("groups", 1)) * prod(kernel)
+
+
+@macs("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
+def conv_transpose_module(call: OpCall) -> Dim | None:
+    # transposed: batch * prod(w_shape) * prod(input spatial); w = (in, out/groups, *k)
+    x = call.first
+    if x is None:
+        return None
+    kernel = _ntuple(call.get("kernel_size"), int(call.op[-2]))
+    return prod(x.shape) * (call.get("out_channels") // call.get("groups", 1)) * prod(kernel)
+
+
+@macs("F.conv1d", "F.conv2d", "F.conv3d", "torch.conv1d", "torch.conv2d", "torch.conv3d")
+def conv_functional(call: OpCall) -> Dim | None:
+    out, w = _out(call), call.tensor("weight")
+    if out is None or w is None:
+        return None
+    return prod(out.shape) * prod(w.shape[1:])
+
+
+@macs(
+    "F.conv_transpose1d", "F.conv_transpose2d", "F.conv_transpose3d",
+    "torch.conv_transpose1d", "torch.conv_transpose2d", "torch.conv_transpose3d",
+)  # fmt: skip
+def conv_transpose_functional(call: OpCall) -> Dim | None:
+    x, w = call.first, call.tensor("weight")
+    if x is None or w is None:
+        return None
+    return prod(x.shape) * prod(w.shape[1:])
+
+
+@macs("Linear")
+def linear_module(call: OpCall) -> Dim | None:
+    # addmm / mm over the flattened leading dims: rows * in * out
+    out = _out(call)
+    return None if out is None else prod(out.shape) * call.get("in_features")
+
+
+@macs("F.linear")
+def linear_functional(call: OpCall) -> Dim | None:
+    out, w = _out(call), call.tensor("weight")
+    if out is None or w is None:
+        return None
+    return prod(out.shape) * w.shape[-1]
+
+
+@macs("Bilinear")
+def bilinear_module(call: OpCall) -> Dim | None:
+    # FlopCounterMode counts 0 (aten._trilinear has no formula); these are the real MACs
+    out = _out(call)
+    return (
+        None
+        if out is None
+        else prod(out.shape) * call.get("in1_features") * call.get("in2_features")
+    )
+
+
+@macs("F.bilinear")
+def bilinear_functional(call: OpCall) -> Dim | None:
+    out, w = _out(call), call.tensor("weight")
+    if out is None or w is None:
+        return None
+    return prod(out.shape) * w.shape[1] * w.shape[2]
+
+
+def _contracted(a: TensorValue | None) -> Dim | None:
+    """The length of the contracted dim of a matrix product's left operand."""
+    if a is None or a.ndim == 0:
+        return None
+    return a.shape[-1]
+
+
+def _product(left: str) -> MacFn:
+    def formula(call: OpCall) -> Dim | None:
+        # mm_flop / bmm_flop: every output element is one dot product of length k
+        out, k = _out(call), _contracted(call.tensor(left))
+        if out is None or k is None:
+            return None
+        return prod(out.shape) * k
+
+    return formula
+
+
+for _ops, _left in (
+    (("operator.matmul", "torch.matmul", "Tensor.matmul", "Tensor.__matmul__"), "input"),
+    (("torch.mm", "Tensor.mm", "torch.bmm", "Tensor.bmm"), "input"),
+    (("torch.mv", "Tensor.mv", "torch.dot", "Tensor.dot", "Tensor.vdot", "torch.vdot"), "input"),
+    (("torch.inner", "Tensor.inner"), "input"),
+    (("torch.addmm", "Tensor.addmm", "Tensor.addmm_"), "mat1"),
+    (("torch.addmv", "Tensor.addmv", "Tensor.addmv_"), "mat"),
+    (("torch.baddbmm", "Tensor.baddbmm", "Tensor.baddbmm_"), "batch1"),
+):
+    macs(*_ops)(_product(_left))
+
+
+@macs("Tensor.__rmatmul__")
+def rmatmul(call: OpCall) -> Dim | None:
+    out, k = _out(call), _contracted(call.tensor("other"))
+    return None if out is None or k is None else prod(out.shape) * k
+
+
+@macs("torch.addbmm", "Tensor.addbmm", "Tensor.addbmm_")
+def addbmm(call: OpCall) -> Dim | None:
+    # the batched product is summed over the batch: b * n * p * k
+    b1 = call.tensor("batch1")
+    if b1 is None or b1.ndim != 3 or _out(call) is None:
+        return None
+    return prod(_out(call).shape) * b1.shape[0] * b1.shape[2]
+
+
+@macs("torch.tensordot")
+def tensordot(call: OpCall) -> Dim | None:
+    out, a, dims = _out(call), call.tensor("a"), call.get("dims", 2)
+    if out is None or a is None:
+        return None
+    if isinstance(dims, int):
+        axes = list(range(a.ndim - dims, a.ndim))
+    elif isinstance(dims, (tuple, list)) and len(dims) == 2:
+        first = dims[0]
+        axes = [first] if isinstance(first, int) else list(first)
+    else:
+        return None
+    if not axes:
+        return 0  # an outer product: no accumulation (and FlopCounterMode counts 0)
+    return prod(out.shape) * prod(a.shape[i] for i in axes)
+
+
+@macs("torch.einsum")
+def einsum(call: OpCall) -> Dim | None:
+    """Two operands: output elements times the product of the summed-over labels' sizes (what
+    the bmm it lowers to costs); 0 without a summed label. One operand: 0 (a sum or a
+    permutation). Three or more: not counted (the cost depends on the contraction order)."""
+    from .rules.matmul import _ELLIPSIS, EinsumError, parse_einsum
+
+    args = call.positional
+    if not args or not isinstance(args[0], str):
+        return None
+    ops = [t for t in args[1:] if isinstance(t, TensorValue)]
+    if len(args) == 2 and isinstance(args[1], (list, tuple)):
+        ops = [t for t in args[1] if isinstance(t, TensorValue)]
+    out = _out(call)
+    if out is None:
+        return None
+    if len(ops) == 1:
+        return 0
+    if len(ops) != 2:
+        return None
+    try:
+        terms, output = parse_einsum(args[0], 2)
+    except EinsumError:
+        return None
+    sizes: dict[str, Dim] = {}
+    for term, t in zip(terms, ops):
+        labels = [s for s in term if s != _ELLIPSIS]
+        if _ELLIPSIS in term:
+            i = term.index(_ELLIPSIS)
+            before, after = term[:i], term[i + 1 :]
+            pairs = list(zip(before, t.shape)) + list(zip(after, t.shape[t.ndim - len(after) :]))
+        else:
+            pairs = list(zip(labels, t.shape))
+        for s, d in pairs:
+            if not (isinstance(d, int) and d == 1 and s in sizes):
+                sizes[s] = d
+    used = [s for term in terms for s in term if s != _ELLIPSIS]
+    kept = set(output) if output is not None else {s for s in used if used.count(s) == 1}
+    summed = [s for s in sizes if s not in kept]
+    if not summed:
+        return 0
+    return prod(out.shape) * prod(sizes[s] for s in summed)
+
+
+@macs("F.scaled_dot_product_attention")
+def sdpa(call: OpCall) -> Dim | None:
+    # sdpa_flop_count: q @ k^T (b*h*s_q*s_k*d) plus attn @ v (b*h*s_q*s_k*d_v)
+    q, k, v = call.tensor("query"), call.tensor("key"), call.tensor("value")
+    if q is None or k is None or v is None:
+        return None
+    rows = prod(q.shape[:-1])
+    return rows * k.shape[-2] * q.shape[-1] + rows * k.shape[-2] * v.shape[-1]
+
+
+@macs("MultiheadAttention")
+def multihead_attention(call: OpCall) -> Dim | None:
+    """F.multi_head_attention_forward: the q, k, v projections (linear), the two attention
+    products (bmm, or sdpa) and the output projection."""
+    q, k, v = call.tensor("query"), call.tensor("key"), call.tensor("value")
+    e = call.get("embed_dim")
+    if q is None or k is None or v is None or not isinstance(e, int):
+        return None
+    kdim = call.get("kdim") or e
+    vdim = call.get("vdim") or e
+    lq, lk = prod(q.shape[:-1]), prod(k.shape[:-1])
+    s_k = k.shape[1] if call.get("batch_first") and k.ndim == 3 else k.shape[0]
+    projections = lq * e * e + lk * kdim * e + lk * vdim * e + lq * e * e
+    return projections + 2 * lq * s_k * e
+
+
+def _ntuple(value: Any, n: int) -> tuple:
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    return (value,) * n
+
+
+# ----------------------------------------------------------------------------- the walk
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """One graph node's numbers. ``macs`` is None when they cannot be known (an unknown
+    input); ``output_bytes`` counts the node's output tensors whether or not they alias."""
+
+    name: str
+    op: str
+    scope: str
+    params: int
+    trainable: int
+    macs: Dim | None
+    output_bytes: Dim | None
+    allocates: bool
+
+
+@dataclass(frozen=True)
+class ModelStats:
+    layers: list[LayerStats]
+    params: int
+    trainable: int
+    macs: Dim
+    macs_complete: bool  # False when some layer's MACs are unknown (then ``macs`` is a floor)
+    input_bytes: Dim | None
+    output_bytes: Dim | None  # the model's outputs
+    activation_bytes: Dim | None  # every allocated activation, inputs included
+    peak_bytes: Dim | None
+    uncounted: list[str] = field(default_factory=list)
+
+    def layer(self, name: str) -> LayerStats:
+        for s in self.layers:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def to_dict(self) -> dict:
+        return {
+            "params": self.params,
+            "trainable_params": self.trainable,
+            "macs": _json(self.macs),
+            "macs_complete": self.macs_complete,
+            "input_bytes": _json(self.input_bytes),
+            "output_bytes": _json(self.output_bytes),
+            "activation_bytes": _json(self.activation_bytes),
+            "peak_activation_bytes": _json(self.peak_bytes),
+        }
+
+
+def _json(x: Any) -> int | str | None:
+    if x is None or not _known(x):
+        return None
+    return x if isinstance(x, int) else str(x)
+
+
+# ops whose result shares its input's storage (torch documents these as views, or they return
+# their input itself); method forms of in-place ops end in "_"
+VIEW_OPS = frozenset(
+    f"{prefix}.{name}"
+    for prefix in ("Tensor", "torch")
+    for name in (
+        "view", "view_as", "reshape", "reshape_as", "flatten", "ravel", "squeeze", "unsqueeze",
+        "permute", "transpose", "swapaxes", "swapdims", "movedim", "moveaxis", "t", "expand",
+        "expand_as", "narrow", "select", "split", "split_with_sizes", "chunk", "unbind",
+        "tensor_split", "unflatten", "contiguous", "detach", "broadcast_to", "as_strided",
+        "diagonal", "real", "imag", "view_as_real", "view_as_complex", "requires_grad_",
+    )  # fmt: skip
+) | {
+    "operator.getitem", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout1d",
+    "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "F.dropout",
+    "F.dropout1d", "F.dropout2d", "F.dropout3d", "F.alpha_dropout", "F.feature_alpha_dropout",
+    "operator.iadd", "operator.isub", "operator.imul", "operator.itruediv",
+    "Tensor.__iadd__", "Tensor.__isub__", "Tensor.__imul__", "Tensor.__itruediv__",
+}  # fmt: skip
+
+
+def is_alias(node: Node) -> bool:
+    """The node's output shares the storage of its first tensor argument (a view, an
+    in-place op, or a layer that returns its input in eval mode)."""
+    if node.op in VIEW_OPS:
+        return True
+    if node.op.startswith("Tensor.") and node.op.endswith("_") and not node.op.endswith("__"):
+        return True
+    if node.kwargs.get("inplace") is True:
+        return True
+    return bool(node.spec is not None and node.spec.params.get("inplace") is True)
+
+
+def scope_of(graph: LayerGraph, node: Node) -> str:
+    """The qualified name of the module whose forward ran ``node`` (the node's own name for a
+    layer); "" for the model's own forward."""
+    stack = _module_stack(graph, node)
+    if stack:
+        return next(reversed(stack))
+    return node.name if node.kind == "module" else ""
+
+
+def _module_stack(graph: LayerGraph, node: Node) -> Mapping[str, Any] | None:
+    fx_module = getattr(graph, "fx_module", None)
+    if fx_module is None:
+        return None
+    fx_nodes = graph.__dict__.setdefault(
+        "_shapecalc_fx_nodes", {n.name: n for n in fx_module.graph.nodes}
+    )
+    fx_node = fx_nodes.get(graph.fx_names.get(node.name, ""))
+    return None if fx_node is None else fx_node.meta.get("nn_module_stack")
+
+
+def module_class(graph: LayerGraph, scope: str) -> str | None:
+    """The class name of the module at ``scope`` (from fx's module stack), if known."""
+    for node in graph:
+        stack = _module_stack(graph, node)
+        if stack and scope in stack:
+            entry = stack[scope]
+            cls = entry[1] if isinstance(entry, tuple) else entry
+            return getattr(cls, "__name__", str(cls))
+    return None
+
+
+def compute(analysis: Any) -> ModelStats:
+    """Every node's numbers and the model's totals, from a finished Analysis."""
+    graph: LayerGraph = analysis.graph
+    values: Mapping[str, Any] = analysis.values
+    layers: list[LayerStats] = []
+    total_macs: Dim = 0
+    complete = True
+    uncounted: list[str] = []
+    for node in graph:
+        if node.kind == OUTPUT:
+            continue
+        spec = node.spec
+        params = spec.param_count if spec else 0
+        trainable = spec.trainable if spec else 0
+        count = node_macs(node, values)
+        if count is None:
+            complete = False
+            uncounted.append(node.name)
+        else:
+            total_macs = total_macs + count
+        value = values.get(node.name)
+        size = nbytes(value) if tensors_in(value) and node.kind != CONSTANT else 0
+        layers.append(
+            LayerStats(
+                node.name,
+                node.op,
+                scope_of(graph, node),
+                params,
+                trainable,
+                count,
+                size if _known(size) else None,
+                node.kind != CONSTANT and not is_alias(node) and bool(tensors_in(value)),
+            )
+        )
+    params = sum(s.params for s in layers)
+    trainable = sum(s.trainable for s in layers)
+    inputs = [values.get(n.name) for n in graph if n.kind == INPUT]
+    outs = [values.get(n.name) for n in graph.outputs]
+    activation, peak = peak_memory(graph, values)
+    return ModelStats(
+        layers,
+        params,
+        trainable,
+        total_macs,
+        complete,
+        _maybe(nbytes(inputs)),
+        _maybe(nbytes(outs)),
+        activation,
+        peak,
+        uncounted,
+    )
+
+
+def _maybe(x: Dim) -> Dim | None:
+    return x if _known(x) else None
+
+
+def node_macs(node: Node, values: Mapping[str, Any]) -> Dim | None:
+    """The node's MACs: 0 for ops without a formula, None when a formula's inputs are
+    unknown."""
+    fn = MACS.get(node.op)
+    if fn is None or node.kind in (INPUT, CONSTANT, OUTPUT):
+        return 0
+    call = bind(node, values)
+    if _out(call) is None and not tensors_in(call.out):
+        return None
+    try:
+        count = fn(call)
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return None
+    return count if count is not None and _known(count) else None
+
+
+def peak_memory(graph: LayerGraph, values: Mapping[str, Any]) -> tuple[Dim | None, Dim | None]:
+    """(bytes of every activation allocated, the largest simultaneous total) for one
+    inference forward, under the model in this module's docstring."""
+    nodes = [n for n in graph if n.kind != OUTPUT]
+    storage: dict[str, str] = {}  # node -> the node that allocated its storage
+    size: dict[str, Dim] = {}
+    for node in nodes:
+        value = values.get(node.name)
+        if node.kind == CONSTANT or not tensors_in(value):
+            continue
+        refs = [r for r in node.refs() if r in storage]
+        if node.kind != INPUT and is_alias(node) and refs:
+            storage[node.name] = storage[refs[0]]
+        else:
+            storage[node.name] = node.name
+            b = nbytes(value)
+            if not _known(b):
+                return None, None
+            size[node.name] = b
+    # last step at which each storage is read (outputs: never freed)
+    order = {n.name: i for i, n in enumerate(nodes)}
+    last: dict[str, int] = {s: order[s] for s in size}
+    for node in nodes:
+        for r in node.refs():
+            if r in storage:
+                s = storage[r]
+                last[s] = max(last[s], order[node.name])
+    for out in graph.outputs:
+        for r in out.refs():
+            if r in storage:
+                last[storage[r]] = len(nodes)
+    inputs = [n.name for n in nodes if n.kind == INPUT and n.name in size]
+    live: Dim = sum((size[s] for s in inputs), 0)
+    peak_terms: list[Dim] = [live]
+    total: Dim = live
+    free_at: dict[int, list[str]] = {}
+    for s, i in last.items():
+        free_at.setdefault(i, []).append(s)
+    for i, node in enumerate(nodes):
+        if node.name in size and node.kind != INPUT:
+            live = live + size[node.name]
+            total = total + size[node.name]
+            peak_terms.append(live)
+        for s in free_at.get(i, ()):
+            live = live - size[s]
+    return total, _max(peak_terms)
+
+
+def _max(terms: Sequence[Dim]) -> Dim:
+    ints = [t for t in terms if isinstance(t, int)]
+    exprs = [t for t in terms if not isinstance(t, int)]
+    if not exprs:
+        return max(ints)
+    return sym.maximum(*exprs, *([max(ints)] if ints else []))
+
+
+def evaluate(x: Dim | None, env: Mapping[str, int]) -> int | None:
+    """A statistic at concrete sizes."""
+    if x is None:
+        return None
+    return x if isinstance(x, int) else sym.evaluate(x, env)
