@@ -1,0 +1,247 @@
+"""Receptive fields against an empirical measurement: the input pixels with a nonzero gradient
+of one output pixel, in a model whose weights are all positive (so no contribution cancels)
+and whose pools average (a max pool's gradient reaches one pixel per window)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+import shapecalc
+from shapecalc import receptive
+
+
+def positive(model: nn.Module) -> nn.Module:
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.uniform_(0.1, 1.0)
+    return model.double().eval()
+
+
+def support(model: nn.Module, shape: tuple[int, ...], index: tuple[int, ...]) -> list[tuple]:
+    """Per spatial axis, the (lowest, highest) input index that output pixel ``index`` reads."""
+    x = torch.ones(shape, dtype=torch.float64, requires_grad=True)
+    y = model(x)
+    y[(0, slice(None), *index)].sum().backward()
+    g = x.grad[0].abs().sum(0)
+    nz = g.nonzero()
+    return [(int(nz[:, a].min()), int(nz[:, a].max())) for a in range(nz.shape[1])]
+
+
+def predicted(model: nn.Module, shape: tuple[int, ...]) -> receptive.Field:
+    analysis = shapecalc.analyze(model, shape)
+    fields = receptive.compute(analysis)
+    out = analysis.graph.outputs[0].refs()[0]
+    return fields[out], analysis.output_shapes[0]
+
+
+def check_centre(model: nn.Module, shape: tuple[int, ...], centre: bool = True) -> None:
+    """The field, and its centre, of the middle output pixel agree with the gradient's."""
+    field, out_shape = predicted(model, shape)
+    spatial = out_shape[2:]
+    index = tuple(s // 2 for s in spatial)
+    got = support(model, shape, index)
+    for axis, (f, (lo, hi), o, size) in enumerate(zip(field, got, index, shape[2:])):
+        assert lo > 0 and hi < size - 1, f"axis {axis}: the field touches the border, enlarge"
+        assert hi - lo + 1 == f.extent, (axis, f, (lo, hi))
+        if centre:
+            assert f.start + o * f.jump == (lo + hi) / 2, (axis, f, (lo, hi), o)
+
+
+def largest_over_positions(model: nn.Module, shape: tuple[int, ...], positions: int) -> list[int]:
+    """Per axis, the largest field over ``positions`` neighbouring outputs in the middle."""
+    _, out_shape = predicted(model, shape)
+    mids = [s // 2 for s in out_shape[2:]]
+    best = [0] * len(mids)
+    for k in range(positions):
+        index = tuple(m + k for m in mids)
+        for axis, (lo, hi) in enumerate(support(model, shape, index)):
+            best[axis] = max(best[axis], hi - lo + 1)
+    return best
+
+
+def test_chain_with_padding_and_stride():
+    model = positive(
+        nn.Sequential(
+            nn.Conv2d(1, 2, (3, 5), padding=(1, 2)),
+            nn.ReLU(),
+            nn.AvgPool2d(2),
+            nn.Conv2d(2, 2, 3, stride=2),
+            nn.Conv2d(2, 1, (1, 3), padding=1),
+        )
+    )
+    check_centre(model, (1, 1, 40, 48))
+    field, _ = predicted(model, (1, 1, 40, 48))
+    assert [a.extent for a in field] == [8, 18]
+    assert [a.jump for a in field] == [4, 4]
+
+
+def test_dilated():
+    model = positive(
+        nn.Sequential(
+            nn.Conv2d(1, 2, 3, dilation=2, padding=2),
+            nn.Conv2d(2, 2, 3, dilation=(4, 1), stride=(1, 2)),
+            nn.Conv2d(2, 1, 2, dilation=3),
+        )
+    )
+    check_centre(model, (1, 1, 40, 30))
+    field, _ = predicted(model, (1, 1, 40, 30))
+    assert [a.extent for a in field] == [1 + 4 + 8 + 3, 1 + 4 + 2 + 6]
+
+
+class Residual(nn.Module):
+    """A 3x3 path and a 1x1 strided shortcut, added; then a strided conv."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = nn.Conv2d(1, 2, 3, padding=1)
+        self.b = nn.Conv2d(2, 2, 5, padding=2)
+        self.shortcut = nn.Conv2d(1, 2, 1)
+        self.down = nn.Conv2d(2, 1, 3, stride=2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.relu(self.b(F.relu(self.a(x)))) + self.shortcut(x)
+        return self.down(y)
+
+
+def test_residual_takes_the_larger_path():
+    model = positive(Residual())
+    check_centre(model, (1, 1, 31, 33))
+    field, _ = predicted(model, (1, 1, 31, 33))
+    assert [a.extent for a in field] == [9, 9]
+
+
+class Dense(nn.Module):
+    """Dense connectivity: every conv reads the concatenation of all earlier maps."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 1, 3, padding=1)
+        self.c2 = nn.Conv2d(2, 1, (5, 3), padding=(2, 1))
+        self.c3 = nn.Conv2d(3, 1, 3, padding=1)
+        self.pool = nn.AvgPool2d(2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y1 = torch.cat([x, self.c1(x)], 1)
+        y2 = torch.cat([y1, self.c2(y1)], 1)
+        return self.pool(torch.cat([y2, self.c3(y2)], 1))
+
+
+def test_dense_concat():
+    model = positive(Dense())
+    check_centre(model, (1, 1, 30, 30))
+    field, _ = predicted(model, (1, 1, 30, 30))
+    assert [a.extent for a in field] == [2 + 2 + 4 + 2, 2 + 2 + 2 + 2]
+
+
+class Asymmetric(nn.Module):
+    """Two paths whose fields are off-centre in opposite directions: the union is larger
+    than either."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left = nn.Conv2d(1, 1, 3, padding=0)
+        self.right = nn.Conv2d(1, 1, 3, padding=2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a = self.left(F.pad(x, (2, 0, 2, 0)))
+        b = self.right(x)[:, :, :-2, :-2]
+        return a + b
+
+
+def test_union_of_off_centre_paths():
+    model = positive(nn.Sequential(Asymmetric()))
+    field, _ = predicted(model, (1, 1, 20, 20))
+    got = support(model, (1, 1, 20, 20), (10, 10))
+    assert [hi - lo + 1 for lo, hi in got] == [3, 3]  # both paths read the same pixels here
+    assert [a.extent for a in field] == [3, 3]
+
+
+def test_transposed_conv_divides_the_jump():
+    model = positive(
+        nn.Sequential(
+            nn.Conv2d(1, 2, 3, stride=2),
+            nn.ConvTranspose2d(2, 2, 4, stride=2, padding=1),
+            nn.ConvTranspose2d(2, 1, 3, stride=2),
+        )
+    )
+    field, _ = predicted(model, (1, 1, 24, 24))
+    assert [a.jump for a in field] == [0.5, 0.5]
+    assert largest_over_positions(model, (1, 1, 24, 24), 4) == [a.extent for a in field]
+
+
+def test_upsampling_divides_the_jump():
+    for mode, reads in (("nearest", 1), ("bilinear", 2)):
+        model = positive(
+            nn.Sequential(
+                nn.Conv2d(1, 1, 3, stride=2),
+                nn.Upsample(scale_factor=2, mode=mode),
+                nn.Conv2d(1, 1, 3),
+            )
+        )
+        field, _ = predicted(model, (1, 1, 30, 30))
+        assert [a.jump for a in field] == [1, 1]
+        assert largest_over_positions(model, (1, 1, 30, 30), 2) == [a.extent for a in field]
+        assert field[0].extent == 3 + 2 * (reads - 1) + 2
+
+
+def test_global_pool_sees_everything_and_jumps_are_per_axis():
+    model = positive(nn.Sequential(nn.Conv2d(1, 1, 3, stride=(1, 2)), nn.AdaptiveAvgPool2d(1)))
+    analysis = shapecalc.analyze(model, (1, 1, 9, 9))
+    fields = receptive.compute(analysis)
+    assert [a.jump for a in fields["0"]] == [1, 2]
+    assert receptive.format_field(fields["1"]) == "all"
+
+
+def test_adaptive_pool_at_concrete_sizes_uses_its_largest_bin():
+    model = positive(nn.Sequential(nn.AdaptiveAvgPool1d(3), nn.Conv1d(1, 1, 1)))
+    field, _ = predicted(model, (1, 1, 5))
+    # bins of 5 -> 3: [0, 2), [1, 4), [3, 5): the middle bin reads 3 pixels
+    assert field[0].extent == 3
+    assert support(model, (1, 1, 5), (1,)) == [(1, 3)]
+
+
+def test_unet_skip_merges():
+    from tests.examples.zoo import BY_ID, build
+
+    model = positive(build(BY_ID["unet.py:UNet"]))
+    shape = (1, 1, 32, 32)
+    analysis = shapecalc.analyze(model, shape, strict=False)
+    fields = receptive.compute(analysis)
+    assert all(a.jump == 1 for a in fields["head"])
+
+
+# ------------------------------------------------------------------------- random chains
+
+LAYER = st.one_of(
+    st.tuples(
+        st.just("conv"),
+        st.integers(1, 5),  # kernel
+        st.integers(1, 3),  # stride
+        st.integers(1, 3),  # dilation
+        st.integers(0, 2),  # padding
+    ),
+    st.tuples(st.just("pool"), st.integers(1, 3), st.integers(1, 3), st.just(1), st.integers(0, 1)),
+)
+
+
+def _layer(kind: str, k: int, s: int, d: int, p: int) -> nn.Module:
+    if kind == "conv":
+        return nn.Conv1d(1, 1, k, stride=s, dilation=d, padding=p)
+    return nn.AvgPool1d(k, stride=s, padding=min(p, k // 2))
+
+
+@given(st.lists(LAYER, min_size=1, max_size=4))
+def test_random_chains_match_the_gradient(layers):
+    model = positive(nn.Sequential(*(_layer(*spec) for spec in layers)))
+    jump = math.prod(s for _, _, s, _, _ in layers)
+    field, _ = predicted(model, (1, 1, 4096))
+    size = 3 * field[0].extent + 8 * jump + 16
+    check_centre(model, (1, 1, size))
