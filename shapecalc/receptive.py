@@ -3,28 +3,28 @@ the input region one output element sees, the effective stride (jump: input pixe
 neighbouring outputs) and the start offset (the centre, in input pixel coordinates, of the
 region output element 0 sees; with padding it can be negative).
 
-The chain rule for a window of kernel k, stride s, padding p (left) and dilation d:
-``r_out = r_in + (k - 1)*d*j_in``, ``j_out = j_in*s``,
-``start_out = start_in + ((k - 1)*d/2 - p)*j_in``. A transposed convolution divides the jump by
-its stride (each input element is spread over s outputs), and an output then reads at most
-``floor((k - 1)*d/s) + 1`` neighbouring inputs; upsampling by f divides the jump by f (nearest
-reads one input, linear two, cubic four). A size that varies from one output position to the
-next is reported as its largest value (rounded up).
+For strided windows this is the chain rule ``r_out = r_in + (k - 1)*d*j_in``,
+``j_out = j_in*s``, ``start_out = start_in + ((k - 1)*d/2 - p)*j_in``. Transposed convolutions
+and upsampling divide the jump, and then neighbouring outputs see regions of different sizes
+(an output of ConvTranspose2d(k=4, s=2, p=1) reads two inputs, but which two alternates): so
+each axis is kept exactly, as the input interval that each output phase reads, and the size
+reported is the largest over positions. Borders are not modelled: the field of an output is
+what it reads away from the edges (padding included), as in the usual definition.
 
 Merges (add, cat, any op whose output keeps its inputs' spatial sizes) take the union of their
-inputs' fields: with equal jumps, the region from the lowest to the highest input pixel that
-any path sees, which is at least the largest field over the paths. When the paths' jumps
-differ, the union depends on the position; the merge then reports the field, jump and start of
-the path with the largest field. Global and adaptive pools see the whole input (adaptive pools
-at concrete sizes get their exact largest bin). An op that reshapes the spatial axes away
-(flatten, view) leaves the field unknown, except that what follows a whole-input field sees the
-whole input. One registry per op family (``@field_rule(...)``), as for MACs in stats.py.
+inputs' fields position by position, which is at least the largest field over the paths. When
+the paths' jumps differ (no common position pattern), the merge reports the field, jump and
+start of the path with the largest field. Global and adaptive pools see the whole input
+(adaptive pools at concrete sizes get their exact bins). An op that reshapes the spatial axes
+away (flatten, view) leaves the field unknown, except that what follows a whole-input field
+sees the whole input. One registry per op family (``@field_rule(...)``), as for MACs in
+stats.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -37,18 +37,51 @@ from .values import TensorValue, tensors_in
 
 @dataclass(frozen=True)
 class AxisField:
-    """One spatial axis: field size, jump and start, in input pixels; ``whole``: the field is
-    the whole input along this axis (size, jump and start are then None)."""
+    """One spatial axis: which input pixels each output element reads, exactly.
 
-    size: Fraction | None
-    jump: Fraction | None
-    start: Fraction | None
+    Output element o reads input pixels ``lo(o) .. hi(o)``, where ``lo(o) = lo[o % period] +
+    (o // period)*shift`` (the same for hi): a strided window makes the pattern repeat every
+    output, a transposed convolution or an upsampling every few outputs (phases). The jump is
+    ``shift/period`` input pixels per output; the field size is the largest ``hi - lo + 1`` over
+    the phases; the start is output 0's centre. ``whole``: the field is the whole input along
+    this axis (then the tables are empty). A phase that reads nothing (a transposed
+    convolution's hole) holds None.
+    """
+
+    period: int
+    shift: int
+    lo: tuple[int | None, ...]
+    hi: tuple[int | None, ...]
     whole: bool = False
+
+    def at(self, o: int) -> tuple[int, int] | None:
+        """(lowest, highest) input pixel that output element o reads."""
+        q, ph = divmod(o, self.period)
+        lo, hi = self.lo[ph], self.hi[ph]
+        if lo is None or hi is None:
+            return None
+        return lo + q * self.shift, hi + q * self.shift
 
     @property
     def extent(self) -> int | None:
-        """The field size as a whole number of pixels (the largest over positions)."""
-        return None if self.size is None else math.ceil(self.size)
+        """The field size in pixels (the largest over output positions)."""
+        if self.whole:
+            return None
+        sizes = [h - lo + 1 for lo, h in zip(self.lo, self.hi) if lo is not None]
+        return max(sizes) if sizes else 0
+
+    @property
+    def size(self) -> int | None:
+        return self.extent
+
+    @property
+    def jump(self) -> Fraction | None:
+        return None if self.whole else Fraction(self.shift, self.period)
+
+    @property
+    def start(self) -> Fraction | None:
+        span = None if self.whole else self.at(0)
+        return None if span is None else Fraction(span[0] + span[1], 2)
 
     def __str__(self) -> str:
         return "all" if self.whole else str(self.extent)
@@ -65,11 +98,12 @@ class AxisField:
 
 
 Field = tuple[AxisField, ...]
-WHOLE = AxisField(None, None, None, True)
-IDENTITY = AxisField(Fraction(1), Fraction(1), Fraction(0))
+WHOLE = AxisField(1, 0, (), (), True)
+IDENTITY = AxisField(1, 1, (0,), (0,))
 
 FieldFn = Callable[[OpCall, Field, int], Field | None]
 FIELD_RULES: dict[str, FieldFn] = {}
+MAX_PERIOD = 4096  # beyond this many phases a field is reported unknown
 
 
 def _num(x: Fraction | None) -> int | float | None:
@@ -93,34 +127,99 @@ def field_rule(*ops: str) -> Callable[[FieldFn], FieldFn]:
     return register
 
 
-def window(f: AxisField, k: int, s: int, p: Any, d: int = 1) -> AxisField:
-    """The chain rule of one window axis."""
+def reads(
+    f: AxisField, period: int, shift: int, inputs: Callable[[int], Iterable[int]]
+) -> AxisField:
+    """The field of an op whose output o reads the input elements ``inputs(o)``, a pattern that
+    repeats every ``period`` outputs shifted by ``shift`` of the op's input elements."""
     if f.whole:
         return f
-    span = (k - 1) * d
-    return AxisField(f.size + span * f.jump, f.jump * s, f.start + (Fraction(span, 2) - p) * f.jump)
+    # the composed pattern repeats when both the op's and the input field's patterns do
+    reps = f.period // math.gcd(f.period, shift) if shift else 1
+    period, shift = period * reps, shift * reps // f.period * f.shift
+    if period > MAX_PERIOD:
+        raise ValueError("too many phases")
+    los: list[int | None] = []
+    his: list[int | None] = []
+    for o in range(period):
+        spans = [s for s in (f.at(u) for u in inputs(o)) if s is not None]
+        los.append(min(s[0] for s in spans) if spans else None)
+        his.append(max(s[1] for s in spans) if spans else None)
+    return _reduced(AxisField(period, shift, tuple(los), tuple(his)))
+
+
+def _reduced(f: AxisField) -> AxisField:
+    """The same field with its shortest period."""
+    changed = True
+    while changed and f.period > 1:
+        changed = False
+        g = math.gcd(f.period, f.shift) if f.shift else f.period
+        for q in _prime_factors(g):
+            p, a = f.period // q, f.shift // q
+            if all(
+                _plus(f.lo[i + p], -a) == f.lo[i] and _plus(f.hi[i + p], -a) == f.hi[i]
+                for i in range(f.period - p)
+            ):
+                f = AxisField(p, a, f.lo[:p], f.hi[:p])
+                changed = True
+                break
+    return f
+
+
+def _plus(x: int | None, d: int) -> int | None:
+    return None if x is None else x + d
+
+
+def _prime_factors(n: int) -> list[int]:
+    out, q = [], 2
+    while q * q <= n:
+        while n % q == 0:
+            out.append(q)
+            n //= q
+        q += 1
+    if n > 1:
+        out.append(n)
+    return sorted(set(out))
+
+
+def window(f: AxisField, k: int, s: int, p: int, d: int = 1) -> AxisField:
+    """Output o reads inputs ``o*s - p + t*d`` for t < k (Conv*, *Pool*)."""
+    return reads(f, 1, s, lambda o: [o * s - p + t * d for t in range(k)])
 
 
 def transposed(f: AxisField, k: int, s: int, p: int, d: int = 1) -> AxisField:
-    if f.whole:
-        return f
-    span = (k - 1) * d
-    return AxisField(
-        f.size + (span // s) * f.jump,
-        f.jump / s,
-        f.start + (Fraction(p) - Fraction(span, 2)) / s * f.jump,
-    )
+    """Output o receives input i when ``o = i*s - p + t*d`` for some t < k."""
+
+    def inputs(o: int) -> list[int]:
+        return [(o + p - t * d) // s for t in range(k) if (o + p - t * d) % s == 0]
+
+    return reads(f, s, 1, inputs)
 
 
-def upsample(f: AxisField, factor: Fraction, reads: int) -> AxisField:
-    """Output o reads around input (o + 1/2)/factor - 1/2 (align_corners=False)."""
-    if f.whole:
-        return f
-    return AxisField(
-        f.size + (reads - 1) * f.jump,
-        f.jump / factor,
-        f.start + (Fraction(1, 2) / factor - Fraction(1, 2)) * f.jump,
-    )
+def resample(f: AxisField, factor: Fraction, mode: str) -> AxisField | None:
+    """Upsampling or downsampling by ``factor`` (out/in), align_corners=False: nearest reads
+    ``floor(o/factor)``, nearest-exact ``floor((o + 1/2)/factor)``; linear modes the two
+    inputs around ``(o + 1/2)/factor - 1/2``, cubic the four (one where that is a whole
+    number: the other weights are 0). ATen's upsample kernels."""
+    u, v = factor.numerator, factor.denominator  # o + u reads v inputs further
+
+    def inputs(o: int) -> list[int]:
+        if mode == "nearest":
+            return [o * v // u]
+        if mode == "nearest-exact":
+            return [(2 * o + 1) * v // (2 * u)]
+        src = Fraction((2 * o + 1) * v - u, 2 * u)
+        base = math.floor(src)
+        if src == base:
+            return [base]
+        return [base, base + 1] if mode in LINEAR else [base - 1, base, base + 1, base + 2]
+
+    if mode not in ("nearest", "nearest-exact", *LINEAR, "bicubic"):
+        return None
+    return reads(f, u, v, inputs)
+
+
+LINEAR = ("linear", "bilinear", "trilinear")
 
 
 def _ints(value: Any, n: int) -> tuple | None:
@@ -234,36 +333,32 @@ def conv_transpose_call(call: OpCall, fin: Field, n: int) -> Field | None:
     )  # fmt: skip
 
 
-_READS = {"nearest": 1, "nearest-exact": 1, "linear": 2, "bilinear": 2, "trilinear": 2,
-          "bicubic": 4}  # fmt: skip
-
-
 @field_rule(
     "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "F.interpolate", "F.upsample",
     "F.upsample_nearest", "F.upsample_bilinear",
 )  # fmt: skip
-def resample(call: OpCall, fin: Field, n: int) -> Field | None:
+def resample_rule(call: OpCall, fin: Field, n: int) -> Field | None:
     x, out = call.first, _out_tensor(call)
     if x is None or out is None:
         return None
     mode = call.get("mode", "nearest")
-    if call.op in ("UpsamplingBilinear2d", "F.upsample_bilinear"):
-        mode = "bilinear"
+    if call.op in ("UpsamplingBilinear2d", "F.upsample_bilinear") or call.get("align_corners"):
+        return None  # align_corners=True maps by (L - 1)/(O - 1): not a fixed pattern
     if mode == "area":
         return adaptive(call, fin, n)
-    reads = _READS.get(mode)
-    if reads is None:
-        return None
     fields = []
-    for f, size_in, size_out in zip(fin, x.shape[-n:], out.shape[-n:]):
-        if isinstance(size_in, int) and isinstance(size_out, int) and size_in:
+    for i, (f, size_in, size_out) in enumerate(zip(fin, x.shape[-n:], out.shape[-n:])):
+        scale = ntuple(call.get("scale_factor"), n)[i]
+        if isinstance(scale, (int, float)) and scale > 0:
+            factor = Fraction(scale).limit_denominator(1000)  # torch uses the given scale
+        elif isinstance(size_in, int) and isinstance(size_out, int) and size_in:
             factor = Fraction(size_out, size_in)
         else:
-            scale = ntuple(call.get("scale_factor"), n)[len(fields)]
-            if not isinstance(scale, (int, float)):
-                return None
-            factor = Fraction(scale).limit_denominator(1000)
-        fields.append(upsample(f, factor, reads))
+            return None
+        field = resample(f, factor, mode)
+        if field is None:
+            return None
+        fields.append(field)
     return tuple(fields)
 
 
@@ -272,7 +367,7 @@ def pixel_shuffle(call: OpCall, fin: Field, n: int) -> Field | None:
     r = call.get("upscale_factor")
     if not isinstance(r, int) or n < 2:
         return None
-    return fin[:-2] + tuple(upsample(f, Fraction(r), 1) for f in fin[-2:])
+    return fin[:-2] + tuple(resample(f, Fraction(r), "nearest") for f in fin[-2:])
 
 
 @field_rule("PixelUnshuffle", "F.pixel_unshuffle", "torch.pixel_unshuffle")
@@ -290,8 +385,8 @@ def pixel_unshuffle(call: OpCall, fin: Field, n: int) -> Field | None:
     "torch.adaptive_avg_pool1d", "torch.adaptive_max_pool1d",
 )  # fmt: skip
 def adaptive(call: OpCall, fin: Field, n: int) -> Field | None:
-    """Bin i of an adaptive pool covers [floor(i*L/o), ceil((i+1)*L/o)) (aten's
-    start_index/end_index); output size 1, or sizes unknown until run time: the whole input."""
+    """Bin o of an adaptive pool covers [floor(o*L/O), ceil((o + 1)*L/O)) (aten's start_index
+    and end_index); output size 1, or sizes unknown until run time: the whole input."""
     x, out = call.first, _out_tensor(call)
     if x is None or out is None:
         return None
@@ -300,19 +395,13 @@ def adaptive(call: OpCall, fin: Field, n: int) -> Field | None:
         if f.whole or size_out == 1:
             fields.append(WHOLE)
         elif isinstance(size_in, int) and isinstance(size_out, int) and size_out > 0:
-            bins = [
-                (i * size_in // size_out, -(-(i + 1) * size_in // size_out))
-                for i in range(size_out)
-            ]
-            largest = max(hi - lo for lo, hi in bins)
-            first = bins[0]
-            fields.append(
-                AxisField(
-                    f.size + (largest - 1) * f.jump,
-                    f.jump * Fraction(size_in, size_out),
-                    f.start + Fraction(first[1] - 1, 2) * f.jump,
-                )
-            )
+            g = math.gcd(size_in, size_out)
+            period, shift = size_out // g, size_in // g
+
+            def inputs(o: int, big: int = size_in, small: int = size_out) -> range:
+                return range(o * big // small, -(-(o + 1) * big // small))
+
+            fields.append(reads(f, period, shift, inputs))
         else:
             fields.append(WHOLE)
     return tuple(fields)
@@ -336,9 +425,8 @@ def pad(call: OpCall, fin: Field, n: int) -> Field | None:
     fields = list(fin)
     for axis in range(min(len(amounts) // 2, n)):
         i = n - 1 - axis
-        f = fields[i]
-        if not f.whole:
-            fields[i] = AxisField(f.size, f.jump, f.start - amounts[2 * axis] * f.jump)
+        left = amounts[2 * axis]
+        fields[i] = reads(fields[i], 1, 1, lambda o, left=left: [o - left])
     return tuple(fields)
 
 
@@ -351,18 +439,27 @@ def _out_tensor(call: OpCall) -> TensorValue | None:
 
 
 def union(fields: Sequence[Field]) -> Field:
-    """Merge paths: per axis, the union of the regions at equal jumps, else the largest."""
+    """Merge paths: per axis and output position, the input pixels any path reads (at equal
+    jumps); when the paths' jumps differ, the path with the largest field."""
     out = []
     for axis in zip(*fields):
         if any(f.whole for f in axis):
             out.append(WHOLE)
             continue
-        if all(f.jump == axis[0].jump for f in axis):
-            lo = min(f.start - (f.size - 1) / 2 for f in axis)
-            hi = max(f.start + (f.size - 1) / 2 for f in axis)
-            out.append(AxisField(hi - lo + 1, axis[0].jump, (lo + hi) / 2))
-        else:
-            out.append(max(axis, key=lambda f: f.size))
+        if any(f.jump != axis[0].jump for f in axis):
+            out.append(max(axis, key=lambda f: f.extent or 0))
+            continue
+        period = math.lcm(*(f.period for f in axis))
+        if period > MAX_PERIOD:
+            raise ValueError("too many phases")
+        shift = axis[0].shift * period // axis[0].period
+        los: list[int | None] = []
+        his: list[int | None] = []
+        for o in range(period):
+            spans = [s for s in (f.at(o) for f in axis) if s is not None]
+            los.append(min(s[0] for s in spans) if spans else None)
+            his.append(max(s[1] for s in spans) if spans else None)
+        out.append(_reduced(AxisField(period, shift, tuple(los), tuple(his))))
     return tuple(out)
 
 
