@@ -133,12 +133,31 @@ input_option = click.option(
     show_default=True,
     help="table: per-layer shapes; json: the version-1 contract; text: diagnostics only.",
 )
-def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--stats",
+    "show_stats",
+    is_flag=True,
+    help="Add MACs, output bytes and receptive fields per layer, and totals with the peak "
+    "activation memory.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Collapse submodules nested deeper than N into one row each (table).",
+)
+def calc(
+    paths: tuple[str, ...],
+    inputs: tuple[str, ...],
+    fmt: str,
+    show_stats: bool,
+    depth: int | None,
+) -> None:
     """Per-layer output shapes of the models in PATH (the default command)."""
     shapes = parse_inputs(inputs)
     analyses = analyse_all(paths, shapes)
     with guarded(", ".join(paths)):
-        text = render(fmt, analyses)
+        text = render(fmt, analyses, stats=show_stats, depth=depth)
     if text:
         click.echo(text)
     sys.exit(exit_code(analyses))

@@ -348,16 +348,16 @@ class ModelStats:
         return {
             "params": self.params,
             "trainable_params": self.trainable,
-            "macs": _json(self.macs),
+            "macs": json_count(self.macs),
             "macs_complete": self.macs_complete,
-            "input_bytes": _json(self.input_bytes),
-            "output_bytes": _json(self.output_bytes),
-            "activation_bytes": _json(self.activation_bytes),
-            "peak_activation_bytes": _json(self.peak_bytes),
+            "input_bytes": json_count(self.input_bytes),
+            "output_bytes": json_count(self.output_bytes),
+            "activation_bytes": json_count(self.activation_bytes),
+            "peak_activation_bytes": json_count(self.peak_bytes),
         }
 
 
-def _json(x: Any) -> int | str | None:
+def json_count(x: Any) -> int | str | None:
     if x is None or not _known(x):
         return None
     return x if isinstance(x, int) else str(x)
