@@ -36,7 +36,7 @@ from . import symbolic as sym
 from .calls import OpCall, bind
 from .graph import CONSTANT, INPUT, OUTPUT, LayerGraph, Node
 from .symbolic import Dim
-from .values import TensorValue, tensors_in
+from .values import TensorValue, contains_opaque, tensors_in
 
 MacFn = Callable[[OpCall], Dim | None]
 MACS: dict[str, MacFn] = {}
@@ -269,7 +269,8 @@ def einsum(call: OpCall) -> Dim | None:
                 sizes[s] = d
     used = [s for term in terms for s in term if s != _ELLIPSIS]
     kept = set(output) if output is not None else {s for s in used if used.count(s) == 1}
-    summed = [s for s in sizes if s not in kept]
+    # a summed label of size 1 sums nothing: torch.einsum then multiplies elementwise
+    summed = [s for s in sizes if s not in kept and sizes[s] != 1]
     if not summed:
         return 0
     return prod(out.shape) * prod(sizes[s] for s in summed)
@@ -448,7 +449,10 @@ def compute(analysis: Any) -> ModelStats:
         else:
             total_macs = total_macs + count
         value = values.get(node.name)
-        size = nbytes(value) if tensors_in(value) and node.kind != CONSTANT else 0
+        if contains_opaque(value):
+            size: Dim | None = None
+        else:
+            size = nbytes(value) if tensors_in(value) and node.kind != CONSTANT else 0
         layers.append(
             LayerStats(
                 node.name,
@@ -457,7 +461,7 @@ def compute(analysis: Any) -> ModelStats:
                 params,
                 trainable,
                 count,
-                size if _known(size) else None,
+                size if size is not None and _known(size) else None,
                 node.kind != CONSTANT and not is_alias(node) and bool(tensors_in(value)),
             )
         )
@@ -508,6 +512,8 @@ def peak_memory(graph: LayerGraph, values: Mapping[str, Any]) -> tuple[Dim | Non
     size: dict[str, Dim] = {}
     for node in nodes:
         value = values.get(node.name)
+        if node.kind != CONSTANT and contains_opaque(value):
+            return None, None  # an output of unknown shape
         if node.kind == CONSTANT or not tensors_in(value):
             continue
         refs = [r for r in node.refs() if r in storage]
