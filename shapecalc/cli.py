@@ -161,3 +161,49 @@ def calc(
     if text:
         click.echo(text)
     sys.exit(exit_code(analyses))
+
+
+# ---------------------------------------------------------------------------------- graph
+
+GRAPH_SUFFIXES = {
+    ".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "pdf",
+    ".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid",
+}  # fmt: skip
+
+
+@main.command("graph")
+@click.argument("path", metavar="PATH")
+@input_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "svg", "png", "pdf", "mermaid"]),
+    help="Default: from the -o suffix (.dot .gv .svg .png .pdf .mmd .md), else dot.",
+)
+def graph(path: str, inputs: tuple[str, ...], output: str | None, fmt: str | None) -> None:
+    """The layer graph of the models in PATH as Graphviz DOT (SVG/PNG through Graphviz's
+    `dot` when installed) or a Mermaid flowchart: op and output shape per node, an edge from
+    every input of a merge, errors in red with their codes."""
+    import os
+
+    from .report.dot import GraphvizError, render_file
+
+    if fmt is None:
+        suffix = os.path.splitext(output)[1].lower() if output else ""
+        if output and suffix not in GRAPH_SUFFIXES:
+            fail(f"cannot tell the format of {output!r} from its suffix: pass --format")
+        fmt = GRAPH_SUFFIXES.get(suffix, "dot")
+    if fmt in ("svg", "png", "pdf") and output is None:
+        fail(f"--format {fmt} writes a binary file: pass -o FILE.{fmt}")
+    analyses = analyse_all((path,), parse_inputs(inputs))
+    try:
+        with guarded(path):
+            text = render_file(analyses, fmt, output)
+    except GraphvizError as exc:
+        fail(str(exc))
+    if text is not None:
+        click.echo(text)
+    sys.exit(exit_code(analyses))
