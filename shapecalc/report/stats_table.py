@@ -80,7 +80,7 @@ def fmt_bytes(x: Any) -> str:
     if x is None:
         return "?"
     if not isinstance(x, int):
-        return f"{x} B"
+        return str(x)
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if x >= scale:
             return f"{x / scale:.1f} {unit}"
@@ -125,7 +125,7 @@ def render(analysis: Any, *, stats: bool = False, depth: int | None = None) -> s
     headers = ["layer", "op", "output shape", "params"]
     align = ["left", "left", "left", "right"]
     if stats:
-        headers += ["MACs", "output", "field", "jump"]
+        headers += ["MACs", "out bytes", "field", "jump"]
         align += ["right", "right", "left", "left"]
     table = tabulate(
         table_rows,
