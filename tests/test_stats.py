@@ -287,3 +287,26 @@ def test_json_carries_layer_and_model_stats():
     assert conv["stats"]["macs"] == "405000*B"
     assert conv["stats"]["receptive_field"][0] == {"size": 5, "jump": 1, "start": 1, "whole": False}
     assert "stats" not in analysis.to_dict()["layers"][1]
+
+
+def test_cli_stats_json_and_depth_without_stats():
+    from click.testing import CliRunner
+
+    from shapecalc.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["examples/lenet5.py", "-i", "2,1,32,32", "--stats", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    model = json.loads(result.output)["models"][0]
+    assert model["stats"]["macs"] == 2 * 416520
+    assert model["stats"]["params"] == 61_706
+    assert model["layers"][1]["stats"]["receptive_field"][1]["size"] == 5
+    result = runner.invoke(main, ["examples/lenet5.py", "--depth", "1"])
+    assert result.exit_code == 0
+    rows = [line.split()[0] for line in result.output.splitlines()[4:7]]
+    assert rows == ["x", "features", "classifier"]
+    assert "MACs" not in result.output and "2,572" in result.output
+    result = runner.invoke(main, ["examples/lenet5.py", "--depth", "0"])
+    assert result.exit_code == 2
