@@ -4,11 +4,12 @@ activation bytes per layer, and the forward pass's peak activation memory.
 MACs follow torch.utils.flop_counter.FlopCounterMode, the counter PyTorch ships, at 1 MAC =
 2 FLOPs: a layer's MACs are FlopCounterMode's FLOPs for the same call divided by two. Like it,
 shapecalc counts matrix products and convolutions (mm/addmm/bmm/baddbmm/matmul/linear/einsum/
-tensordot, Conv*d and ConvTranspose*d, scaled dot-product attention) and counts nothing else:
-bias additions, normalisation, activations, pooling and elementwise ops are 0. Where
-FlopCounterMode counts 0 because aten has no formula for a kernel that does multiply and
-accumulate (``mv``, ``dot``, ``addmv``, ``Bilinear``'s ``_trilinear``), shapecalc counts the
-real MACs; products without a sum (``outer``, an elementwise einsum) are 0 in both.
+tensordot, Conv*d and ConvTranspose*d, scaled dot-product attention, RNN/GRU and their cells)
+and nothing else: bias additions, normalisation, activations, pooling and elementwise ops are
+0. Where FlopCounterMode counts 0 because aten has no formula for a kernel that does multiply
+and accumulate (``mv``, ``dot``, ``addmv``, ``Bilinear``'s ``_trilinear``, CPU's fused
+``LSTM``), shapecalc counts the real MACs; products without a sum (``outer``, an elementwise
+einsum) are 0 in both.
 
 MACs are per forward call and are formulas of the input symbols when the sizes are symbolic.
 A MAC formula per op family lives in one registry (``@macs("Conv1d", "F.conv1d", ...)``):
@@ -300,6 +301,43 @@ def multihead_attention(call: OpCall) -> Dim | None:
     s_k = k.shape[1] if call.get("batch_first") and k.ndim == 3 else k.shape[0]
     projections = lq * e * e + lk * kdim * e + lk * vdim * e + lq * e * e
     return projections + 2 * lq * s_k * e
+
+
+_GATES = {"RNN": 1, "GRU": 3, "LSTM": 4, "RNNCell": 1, "GRUCell": 3, "LSTMCell": 4}
+
+
+@macs("RNN", "GRU", "LSTM")
+def recurrent(call: OpCall) -> Dim | None:
+    """Per token, layer and direction: the gates' input and hidden projections (and LSTM's
+    output projection when proj_size > 0). FlopCounterMode counts RNN and GRU exactly so on
+    CPU (they run as addmm/mm); it counts 0 for LSTM, whose CPU kernel is fused, and shapecalc
+    counts LSTM's real MACs."""
+    x = call.tensor("input")
+    hidden, layers = call.get("hidden_size"), call.get("num_layers", 1)
+    if x is None or x.ndim not in (2, 3) or not isinstance(hidden, int):
+        return None
+    gates = _GATES[call.op]
+    proj = call.get("proj_size", 0) or 0
+    state = proj or hidden
+    dirs = 2 if call.get("bidirectional") else 1
+    tokens = prod(x.shape[:-1])
+    total: Dim = 0
+    width = call.get("input_size")
+    for _ in range(layers):
+        per_token = gates * hidden * (width + state) + (hidden * proj if proj else 0)
+        total = total + dirs * per_token * tokens
+        width = state * dirs
+    return total
+
+
+@macs("RNNCell", "GRUCell", "LSTMCell")
+def recurrent_cell(call: OpCall) -> Dim | None:
+    x = call.tensor("input")
+    hidden = call.get("hidden_size")
+    if x is None or not isinstance(hidden, int):
+        return None
+    rows = x.shape[0] if x.ndim == 2 else 1
+    return rows * _GATES[call.op] * hidden * (call.get("input_size") + hidden)
 
 
 def _ntuple(value: Any, n: int) -> tuple:

@@ -310,3 +310,41 @@ def test_cli_stats_json_and_depth_without_stats():
     assert "MACs" not in result.output and "2,572" in result.output
     result = runner.invoke(main, ["examples/lenet5.py", "--depth", "0"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "cls, extra",
+    [
+        (nn.RNN, {}),
+        (nn.GRU, {}),
+        (nn.LSTM, {"proj_size": 4}),  # with a projection LSTM runs unfused: counted by torch
+        (nn.RNNCell, None),
+        (nn.GRUCell, None),
+        (nn.LSTMCell, None),
+    ],
+)
+def test_recurrent_formulas_match_flop_counter(cls, extra):
+    if extra is None:
+        layer, x = cls(8, 16), torch.rand(3, 8)
+        args = dict(input_size=8, hidden_size=16)
+    else:
+        layer = cls(8, 16, num_layers=2, batch_first=True, bidirectional=True, **extra)
+        x = torch.rand(3, 5, 8)
+        args = dict(
+            input_size=8, hidden_size=16, num_layers=2, batch_first=True, bidirectional=True
+        )
+        args.update(extra)
+    total, _ = flops(layer, x)
+    call = OpCall(Node("r", cls.__name__, "module"), {**args, "input": TensorValue(x.shape)}, None)
+    assert 2 * stats.MACS[cls.__name__](call) == total
+
+
+def test_fused_lstm_counts_its_real_macs():
+    """FlopCounterMode sees 0 in CPU's fused LSTM kernel; shapecalc counts what the projection
+    variant (unfused, counted by torch) shows the gates cost without the projection."""
+    call = OpCall(
+        Node("r", "LSTM", "module"),
+        {"input": TensorValue((3, 5, 8)), "input_size": 8, "hidden_size": 16},
+        None,
+    )
+    assert stats.MACS["LSTM"](call) == 15 * 4 * 16 * (8 + 16)
