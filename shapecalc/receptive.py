@@ -430,6 +430,36 @@ def pad(call: OpCall, fin: Field, n: int) -> Field | None:
     return tuple(fields)
 
 
+@field_rule("operator.getitem")
+def getitem(call: OpCall, fin: Field, n: int) -> Field | None:
+    """Slicing (a crop, a stride): output o of a spatial axis is input ``start + o*step``.
+    Integer indices and anything else on a spatial axis leave the field unknown."""
+    x = call.first
+    index = call.positional[1] if len(call.positional) > 1 else None
+    if x is None or x.ndim != n + 2:
+        return None
+    items = list(index) if isinstance(index, tuple) else [index]
+    if any(i is None for i in items) or sum(i is Ellipsis for i in items) > 1:
+        return None
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        items[at : at + 1] = [slice(None)] * (x.ndim - len(items) + 1)
+    items += [slice(None)] * (x.ndim - len(items))
+    if len(items) != x.ndim or not all(isinstance(i, slice) for i in items[2:]):
+        return None
+    fields = []
+    for f, item, size in zip(fin, items[2:], x.shape[2:]):
+        start, step = item.start or 0, item.step or 1
+        if not isinstance(start, int) or not isinstance(step, int) or step < 1:
+            return None
+        if start < 0:
+            if not isinstance(size, int):
+                return None
+            start = max(start + size, 0)
+        fields.append(window(f, 1, step, -start))
+    return tuple(fields)
+
+
 def _out_tensor(call: OpCall) -> TensorValue | None:
     ts = tensors_in(call.out)
     return ts[0] if ts else None
@@ -523,23 +553,78 @@ def _node_field(
             return rule(call, fin, n)
         except (TypeError, ValueError, ZeroDivisionError, IndexError):
             return None
-    # no window: a merge or a pointwise op keeps the spatial sizes of its fielded inputs
+    return _fallback(node, values, sources, outs[0], n, x0)
+
+
+# ops that reorder axes or positions: the trailing axes no longer line up with the input's
+_REORDER = {"permute", "transpose", "swapaxes", "swapdims", "movedim", "moveaxis", "t", "flip",
+            "roll", "rot90", "fliplr", "flipud", "T", "mT"}  # fmt: skip
+# ops that, along their ``dim``, make every output depend on the whole axis
+_MIXING = {"softmax", "log_softmax", "softmin", "cumsum", "cumprod", "cummax", "cummin",
+           "logcumsumexp", "sort", "argsort", "normalize", "Softmax", "LogSoftmax", "Softmin",
+           "Softmax2d"}  # fmt: skip
+
+
+def _fallback(
+    node: Any, values: Mapping[str, Any], sources: list[Field], t: Any, n: int, x0: Any
+) -> Field | None:
+    """An op without a window rule: a merge or a pointwise op (same spatial sizes as its
+    inputs) takes the union of its inputs' fields; a spatial axis reduced to size 1 (a mean
+    over the map, keepdim) or mixed along a ``dim`` (softmax over positions) is whole; an op
+    that reorders axes or positions leaves the field unknown."""
+    short = node.op.rsplit(".", 1)[-1]
+    if short in _REORDER:
+        return None
     fielded = [
         values[r]
         for r in node.refs()
-        if fields.get(r) is not None and isinstance(values.get(r), TensorValue)
+        if isinstance(values.get(r), TensorValue) and values[r].ndim == x0.ndim
     ]
-    t = outs[0]
-    if (
-        t.ndim == x0.ndim
-        and fielded
-        and all(_same_spatial(v, t, n) for v in fielded)
-        and len(sources) == len(fielded)
-    ):
-        return union(sources)
-    if all(all(f.whole for f in s) for s in sources):
-        return (WHOLE,) * n
-    return None
+    if not isinstance(t, TensorValue) or t.ndim != x0.ndim or len(fielded) != len(sources):
+        return (WHOLE,) * n if all(all(f.whole for f in s) for s in sources) else None
+    whole_axes = set()
+    for i in range(n):
+        sizes_in = {str(v.shape[-n + i]) for v in fielded}
+        size_out = str(t.shape[-n + i])
+        if "?" in size_out or any("?" in x for x in sizes_in):
+            return None
+        if sizes_in == {size_out} or (size_out != "1" and sizes_in <= {size_out, "1"}):
+            continue  # kept (a size-1 input broadcasts: its field is whole along this axis)
+        if size_out == "1":
+            whole_axes.add(i)  # reduced over the axis, kept as size 1
+            continue
+        return None
+    if short in _MIXING:
+        dim = _dim_arg(node, values)
+        if dim is None:
+            return None
+        whole_axes |= {d - (x0.ndim - n) for d in dim if d >= x0.ndim - n}
+    merged = union(
+        [tuple(WHOLE if _broadcast(v, t, i, n) else a for i, a in enumerate(s))
+         for s, v in zip(sources, fielded)]
+    )  # fmt: skip
+    return tuple(WHOLE if i in whole_axes else a for i, a in enumerate(merged))
+
+
+def _broadcast(v: TensorValue, t: TensorValue, i: int, n: int) -> bool:
+    """A size-1 axis that broadcasts against a larger one: each output reads all of it."""
+    return v.shape[-n + i] == 1 and str(t.shape[-n + i]) != "1"
+
+
+def _dim_arg(node: Any, values: Mapping[str, Any]) -> list[int] | None:
+    call = bind(node, values)
+    dim = call.get("dim")
+    if dim is None and node.kind != "module" and len(call.positional) > 1:
+        dim = call.positional[1]  # a call without a rule: (input, dim, ...) as torch's
+    if dim is None and call.op.rsplit(".", 1)[-1] == "Softmax2d":
+        dim = -3
+    x = call.first
+    if x is None or dim is None:
+        return None
+    dims = dim if isinstance(dim, (tuple, list)) else [dim]
+    if not all(isinstance(d, int) for d in dims):
+        return None
+    return [d % x.ndim for d in dims]
 
 
 def format_field(f: Field | None) -> str:

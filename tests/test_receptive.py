@@ -145,16 +145,16 @@ class Asymmetric(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         a = self.left(F.pad(x, (2, 0, 2, 0)))
-        b = self.right(x)[:, :, :-2, :-2]
+        b = self.right(x)[:, :, 2:, 2:]  # a crop
         return a + b
 
 
 def test_union_of_off_centre_paths():
     model = positive(nn.Sequential(Asymmetric()))
     field, _ = predicted(model, (1, 1, 20, 20))
-    got = support(model, (1, 1, 20, 20), (10, 10))
-    assert [hi - lo + 1 for lo, hi in got] == [3, 3]  # both paths read the same pixels here
-    assert [a.extent for a in field] == [3, 3]
+    check_exact(model, (1, 1, 20, 20))
+    # output o reads o-2..o through the padded path and o..o+2 through the cropped one
+    assert [a.extent for a in field] == [5, 5]
 
 
 def test_transposed_conv_divides_the_jump():
@@ -247,3 +247,43 @@ def test_random_chains_match_the_gradient(layers):
     field, _ = predicted(model, (1, 1, 1024))
     size = 3 * field[0].extent + 64
     check_exact(model, (1, 1, size))
+
+
+class SqueezeExcite(nn.Module):
+    """A conv, then its channels rescaled by a mean over the whole map: every output reads
+    the whole input."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3, padding=1)
+        self.fc = nn.Conv2d(2, 2, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.conv(x)
+        s = torch.sigmoid(self.fc(y.mean((2, 3), keepdim=True)))
+        return y * s
+
+
+def test_a_mean_over_the_map_makes_the_field_whole():
+    model = positive(SqueezeExcite())
+    analysis = shapecalc.analyze(model, (1, 1, 12, 12))
+    fields = receptive.compute(analysis)
+    assert receptive.format_field(fields["conv"]) == "3x3"
+    assert receptive.format_field(fields["mean"]) == "all"
+    assert receptive.format_field(fields["mul"]) == "all"
+    assert support(model, (1, 1, 12, 12), (6, 6)) == [(0, 11), (0, 11)]
+
+
+class Mixers(nn.Module):
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        return x.softmax(-1), x.softmax(1), x.transpose(2, 3), x.flip(2), x + 1
+
+
+def test_ops_that_mix_or_reorder_positions():
+    analysis = shapecalc.analyze(Mixers(), (1, 2, 6, 6), strict=False)
+    fields = receptive.compute(analysis)
+    shown = {name: receptive.format_field(f) for name, f in fields.items()}
+    assert shown["softmax"] == "1xall"  # along W every output reads the whole row
+    assert shown["softmax_1"] == "1x1"  # over channels: positions stay apart
+    assert shown["transpose"] == "" and shown["flip"] == ""  # unknown, not wrong
+    assert shown["add"] == "1x1"
