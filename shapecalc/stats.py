@@ -507,7 +507,7 @@ def compute(analysis: Any) -> ModelStats:
     trainable = sum(s.trainable for s in layers)
     inputs = [values.get(n.name) for n in graph if n.kind == INPUT]
     outs = [values.get(n.name) for n in graph.outputs]
-    activation, peak = peak_memory(graph, values)
+    activation, peak = peak_memory(graph, values, analysis.assumptions.bounds)
     return ModelStats(
         layers,
         params,
@@ -542,7 +542,9 @@ def node_macs(node: Node, values: Mapping[str, Any]) -> Dim | None:
     return count if count is not None and _known(count) else None
 
 
-def peak_memory(graph: LayerGraph, values: Mapping[str, Any]) -> tuple[Dim | None, Dim | None]:
+def peak_memory(
+    graph: LayerGraph, values: Mapping[str, Any], bounds: Mapping[str, Any] | None = None
+) -> tuple[Dim | None, Dim | None]:
     """(bytes of every activation allocated, the largest simultaneous total) for one
     inference forward, under the model in this module's docstring."""
     nodes = [n for n in graph if n.kind != OUTPUT]
@@ -589,15 +591,30 @@ def peak_memory(graph: LayerGraph, values: Mapping[str, Any]) -> tuple[Dim | Non
             peak_terms.append(live)
         for s in free_at.get(i, ()):
             live = live - size[s]
-    return total, _max(peak_terms)
+    return total, _max(peak_terms, bounds)
 
 
-def _max(terms: Sequence[Dim]) -> Dim:
+def _max(terms: Sequence[Dim], bounds: Mapping[str, Any] | None = None) -> Dim:
+    """The largest term for every input size allowed (``bounds``: the analysis's intervals
+    for the symbols, so that ``H >= 3`` lets a term that needs it dominate)."""
     ints = [t for t in terms if isinstance(t, int)]
-    exprs = [t for t in terms if not isinstance(t, int)]
+    exprs: list[Dim] = []
+    for t in terms:
+        if not isinstance(t, int) and t not in exprs:
+            exprs.append(t)
     if not exprs:
         return max(ints)
-    return sym.maximum(*exprs, *([max(ints)] if ints else []))
+    if ints:
+        exprs.append(max(ints))
+    if bounds and len(exprs) <= 200:
+        kept: list[Dim] = []
+        for t in exprs:
+            if any(sym.decide(sym.ge(k, t), bounds) is True for k in kept):
+                continue
+            kept = [k for k in kept if sym.decide(sym.ge(t, k), bounds) is not True]
+            kept.append(t)
+        exprs = kept
+    return sym.maximum(*exprs)
 
 
 def evaluate(x: Dim | None, env: Mapping[str, int]) -> int | None:
