@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from . import symbolic as sym
 from .arith import ntuple
 from .calls import OpCall, bind
 from .graph import CONSTANT, INPUT, OUTPUT, LayerGraph
@@ -238,8 +239,21 @@ def _padding(value: Any, kernel: tuple, dilation: tuple) -> tuple | None:
 
 
 def _windowed(
-    fin: Field, n: int, kernel: Any, stride: Any, padding: Any, dilation: Any
+    fin: Field,
+    n: int,
+    kernel: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    sizes: tuple | None = None,
 ) -> Field | None:
+    """The chain rule per axis; a window as large as the whole map, unpadded (a global pool
+    written ``F.avg_pool2d(x, x.size()[2:])``), sees the whole input along that axis."""
+    kernel_t = ntuple(kernel, n) if kernel is not None else None
+    if kernel_t is not None and sizes is not None and padding in (0, None, (0,) * n, "valid"):
+        whole = [str(kk) == str(size) and "?" not in str(size) for kk, size in zip(kernel_t, sizes)]
+        if all(whole):
+            return tuple(WHOLE for _ in fin)
     k = _ints(kernel, n)
     if k is None:
         return None
@@ -284,9 +298,10 @@ _POOL_CALLS = (
 
 @field_rule(*(op for op in _POOL_CALLS))
 def pool_call(call: OpCall, fin: Field, n: int) -> Field | None:
-    kernel = call.get("kernel_size")
-    return _windowed(fin, n, kernel, call.get("stride"), call.get("padding", 0),
-                     call.get("dilation", 1))  # fmt: skip
+    return _windowed(
+        fin, n, call.get("kernel_size"), call.get("stride"), call.get("padding", 0),
+        call.get("dilation", 1), tuple(call.first.shape[-n:]),
+    )  # fmt: skip
 
 
 @field_rule(*(f"{p}.conv{i}d" for p in ("F", "torch") for i in (1, 2, 3)))
@@ -386,7 +401,8 @@ def pixel_unshuffle(call: OpCall, fin: Field, n: int) -> Field | None:
 )  # fmt: skip
 def adaptive(call: OpCall, fin: Field, n: int) -> Field | None:
     """Bin o of an adaptive pool covers [floor(o*L/O), ceil((o + 1)*L/O)) (aten's start_index
-    and end_index); output size 1, or sizes unknown until run time: the whole input."""
+    and end_index); output size 1: the whole input; other sizes unknown until run time:
+    unknown."""
     x, out = call.first, _out_tensor(call)
     if x is None or out is None:
         return None
@@ -403,7 +419,7 @@ def adaptive(call: OpCall, fin: Field, n: int) -> Field | None:
 
             fields.append(reads(f, period, shift, inputs))
         else:
-            fields.append(WHOLE)
+            return None  # bins unknown until the sizes are
     return tuple(fields)
 
 
@@ -584,16 +600,14 @@ def _fallback(
         return (WHOLE,) * n if all(all(f.whole for f in s) for s in sources) else None
     whole_axes = set()
     for i in range(n):
-        sizes_in = {str(v.shape[-n + i]) for v in fielded}
-        size_out = str(t.shape[-n + i])
-        if "?" in size_out or any("?" in x for x in sizes_in):
+        sizes_in = [v.shape[-n + i] for v in fielded]
+        size_out = t.shape[-n + i]
+        if size_out is sym.UNKNOWN or any(x is sym.UNKNOWN for x in sizes_in):
             return None
-        if sizes_in == {size_out} or (size_out != "1" and sizes_in <= {size_out, "1"}):
-            continue  # kept (a size-1 input broadcasts: its field is whole along this axis)
-        if size_out == "1":
-            whole_axes.add(i)  # reduced over the axis, kept as size 1
-            continue
-        return None
+        if size_out == 1 and not all(_equal(x, 1) for x in sizes_in):
+            whole_axes.add(i)  # reduced over the axis, kept as size 1 (a mean over the map)
+        elif any(_differ(x, size_out) and _differ(x, 1) for x in sizes_in):
+            return None  # the positions do not line up with the inputs'
     if short in _MIXING:
         dim = _dim_arg(node, values)
         if dim is None:
@@ -608,7 +622,21 @@ def _fallback(
 
 def _broadcast(v: TensorValue, t: TensorValue, i: int, n: int) -> bool:
     """A size-1 axis that broadcasts against a larger one: each output reads all of it."""
-    return v.shape[-n + i] == 1 and str(t.shape[-n + i]) != "1"
+    return v.shape[-n + i] == 1 and not _equal(t.shape[-n + i], 1)
+
+
+def _differ(a: Any, b: Any) -> bool:
+    """Provably different. Sizes a rule accepted as equal under a recorded condition (``H``
+    and ``2*(H//2)`` at a skip connection) are not, so they line up."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a != b
+    return sym.decide(sym.eq(a, b)) is False
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b
+    return sym.decide(sym.eq(a, b)) is True
 
 
 def _dim_arg(node: Any, values: Mapping[str, Any]) -> list[int] | None:

@@ -4,6 +4,7 @@ and whose pools average (a max pool's gradient reaches one pixel per window)."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -12,6 +13,9 @@ from hypothesis import strategies as st
 
 import shapecalc
 from shapecalc import receptive
+from shapecalc.values import OPAQUE
+
+from .examples.zoo import ZOO, build
 
 
 def positive(model: nn.Module) -> nn.Module:
@@ -201,7 +205,7 @@ def test_adaptive_pool_at_concrete_sizes_uses_its_largest_bin():
 
 
 def test_unet_skip_merges():
-    from tests.examples.zoo import BY_ID, build
+    from .examples.zoo import BY_ID
 
     model = positive(build(BY_ID["unet.py:UNet"]))
     shape = (1, 1, 32, 32)
@@ -287,3 +291,34 @@ def test_ops_that_mix_or_reorder_positions():
     assert shown["softmax_1"] == "1x1"  # over channels: positions stay apart
     assert shown["transpose"] == "" and shown["flip"] == ""  # unknown, not wrong
     assert shown["add"] == "1x1"
+
+
+def test_symbolic_fields_equal_the_concrete_ones():
+    """The field does not depend on the input size (away from the borders): the same with
+    symbols as at concrete sizes, through merges whose sizes agree only under a condition."""
+    for model in (SqueezeExcite(), Residual(), Dense(), Asymmetric()):
+        symbolic = receptive.compute(shapecalc.analyze(model, (1, 1, "H", "W")))
+        concrete = receptive.compute(shapecalc.analyze(model, (1, 1, 24, 30)))
+        assert symbolic.keys() == concrete.keys()
+        for name in symbolic:
+            a, b = symbolic[name], concrete[name]
+            assert (a is None) == (b is None), name
+            if a is not None:
+                assert [x.to_dict() for x in a] == [x.to_dict() for x in b], name
+
+
+@pytest.mark.parametrize("entry", ZOO, ids=lambda e: e.id)
+def test_zoo_symbolic_fields_hold_at_every_valid_size(entry):
+    """Wherever the field is known with symbols it is the one found at each valid concrete
+    size (an adaptive pool to several bins is known only at concrete sizes)."""
+    model = build(entry)
+    analysis = shapecalc.analyze(model, entry.spec, strict=False)
+    if any(layer.value is OPAQUE for layer in analysis.layers):
+        pytest.skip("sizes unknown after ops without a rule yet")
+    symbolic = receptive.compute(analysis)
+    for shape, _ in entry.valid:
+        concrete = receptive.compute(shapecalc.analyze(model, shape, strict=False))
+        for name, field in symbolic.items():
+            if field is not None:
+                assert concrete[name] is not None, name
+                assert [a.to_dict() for a in field] == [a.to_dict() for a in concrete[name]], name
