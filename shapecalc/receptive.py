@@ -14,11 +14,14 @@ what it reads away from the edges (padding included), as in the usual definition
 Merges (add, cat, any op whose output keeps its inputs' spatial sizes) take the union of their
 inputs' fields position by position, which is at least the largest field over the paths. When
 the paths' jumps differ (no common position pattern), the merge reports the field, jump and
-start of the path with the largest field. Global and adaptive pools see the whole input
-(adaptive pools at concrete sizes get their exact bins). An op that reshapes the spatial axes
-away (flatten, view) leaves the field unknown, except that what follows a whole-input field
-sees the whole input. One registry per op family (``@field_rule(...)``), as for MACs in
-stats.py.
+start of the path with the largest field. A global pool (adaptive to size 1, or a window as
+large as the map), a reduction over the map kept as size 1 (``mean((2, 3), keepdim=True)``)
+and a softmax or cumulative op along a spatial axis see the whole input along that axis
+(``whole``); an adaptive pool to several bins is exact at concrete sizes and unknown with
+symbols. An op that reshapes or reorders the spatial axes (flatten, view, permute, flip) leaves
+the field unknown, except that what follows a whole-input field sees the whole input.
+Normalisation layers count as pointwise (their statistics are ignored, as RF tools do). One
+registry per op family (``@field_rule(...)``), as for MACs in stats.py.
 """
 
 from __future__ import annotations
