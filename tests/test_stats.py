@@ -312,6 +312,7 @@ def test_cli_stats_json_and_depth_without_stats():
     assert result.exit_code == 2
 
 
+@pytest.mark.filterwarnings("ignore:LSTM with projections")
 @pytest.mark.parametrize(
     "cls, extra",
     [
