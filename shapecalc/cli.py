@@ -131,7 +131,8 @@ input_option = click.option(
     type=click.Choice(formats()),
     default="table",
     show_default=True,
-    help="table: per-layer shapes; json: the version-1 contract; text: diagnostics only.",
+    help="table: per-layer shapes; json: the version-1 contract; text: diagnostics only; "
+    "dot, mermaid: the layer graph (see `shapecalc graph`).",
 )
 @click.option(
     "--stats",
