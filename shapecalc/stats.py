@@ -7,9 +7,11 @@ shapecalc counts matrix products and convolutions (mm/addmm/bmm/baddbmm/matmul/l
 tensordot, Conv*d and ConvTranspose*d, scaled dot-product attention, RNN/GRU and their cells)
 and nothing else: bias additions, normalisation, activations, pooling and elementwise ops are
 0. Where FlopCounterMode counts 0 because aten has no formula for a kernel that does multiply
-and accumulate (``mv``, ``dot``, ``addmv``, ``Bilinear``'s ``_trilinear``, CPU's fused
-``LSTM``), shapecalc counts the real MACs; products without a sum (``outer``, an elementwise
-einsum) are 0 in both.
+and accumulate (``mv``, ``dot``, ``addmv``, ``Bilinear``'s ``_trilinear``), or because CPU runs
+a fused kernel it has no entry for (flash attention, the eval fast path of MultiheadAttention
+and the Transformer layers, LSTM), shapecalc counts the real MACs: what FlopCounterMode counts
+for the unfused ops (math-backend attention, training mode). Products without a sum
+(``outer``, an elementwise einsum) are 0 in both.
 
 MACs are per forward call and are formulas of the input symbols when the sizes are symbolic.
 A MAC formula per op family lives in one registry (``@macs("Conv1d", "F.conv1d", ...)``):
@@ -301,6 +303,43 @@ def multihead_attention(call: OpCall) -> Dim | None:
     s_k = k.shape[1] if call.get("batch_first") and k.ndim == 3 else k.shape[0]
     projections = lq * e * e + lk * kdim * e + lk * vdim * e + lq * e * e
     return projections + 2 * lq * s_k * e
+
+
+def _seq_len(x: TensorValue, batch_first: bool) -> Dim:
+    return x.shape[1] if batch_first and x.ndim == 3 else x.shape[0]
+
+
+def _attention_macs(queries: Dim, q_len: Dim, keys: Dim, k_len: Dim, e: Dim) -> Dim:
+    """MultiheadAttention with kdim = vdim = embed_dim: four projections and two products."""
+    return 2 * queries * e * e + 2 * keys * e * e + 2 * queries * k_len * e
+
+
+@macs("TransformerEncoderLayer")
+def encoder_layer(call: OpCall) -> Dim | None:
+    """Self-attention and the feed-forward block, as FlopCounterMode counts them in training
+    mode; in eval PyTorch may take a fused fast path that it counts as 0 (shapecalc counts the
+    real MACs)."""
+    x, e, ff = call.tensor("src"), call.get("d_model"), call.get("dim_feedforward")
+    if x is None or not isinstance(e, int) or not isinstance(ff, int):
+        return None
+    tokens, length = prod(x.shape[:-1]), _seq_len(x, call.get("batch_first"))
+    return _attention_macs(tokens, length, tokens, length, e) + 2 * tokens * e * ff
+
+
+@macs("TransformerDecoderLayer")
+def decoder_layer(call: OpCall) -> Dim | None:
+    x, memory = call.tensor("tgt"), call.tensor("memory")
+    e, ff = call.get("d_model"), call.get("dim_feedforward")
+    if x is None or memory is None or not isinstance(e, int) or not isinstance(ff, int):
+        return None
+    first = call.get("batch_first")
+    tokens, length = prod(x.shape[:-1]), _seq_len(x, first)
+    mem_tokens, mem_length = prod(memory.shape[:-1]), _seq_len(memory, first)
+    return (
+        _attention_macs(tokens, length, tokens, length, e)
+        + _attention_macs(tokens, length, mem_tokens, mem_length, e)
+        + 2 * tokens * e * ff
+    )
 
 
 _GATES = {"RNN": 1, "GRU": 3, "LSTM": 4, "RNNCell": 1, "GRUCell": 3, "LSTMCell": 4}

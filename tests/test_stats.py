@@ -189,6 +189,17 @@ def test_attention_formulas_match_flop_counter():
     tv = [TensorValue(tuple(t.shape)) for t in (q, k, v)]
     call = OpCall(node, dict(zip(("query", "key", "value"), tv)), TensorValue((2, 3, 5, 4)))
     assert 2 * stats.MACS[node.op](call) == total
+    # equal head sizes take CPU's flash kernel, which FlopCounterMode does not count: the math
+    # backend runs the same products as counted matrix products
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    v = torch.rand(2, 3, 7, 8)
+    with sdpa_kernel([SDPBackend.MATH]):
+        total, _ = flops(F.scaled_dot_product_attention, q, k, v)
+    call = OpCall(
+        node, {**call.args, "value": TensorValue((2, 3, 7, 8))}, TensorValue((2, 3, 5, 8))
+    )
+    assert 2 * stats.MACS[node.op](call) == total
 
     for batch_first, kdim in ((True, None), (False, 6)):
         mha = nn.MultiheadAttention(16, 4, batch_first=batch_first, kdim=kdim, vdim=kdim)
@@ -349,3 +360,29 @@ def test_fused_lstm_counts_its_real_macs():
         None,
     )
     assert stats.MACS["LSTM"](call) == 15 * 4 * 16 * (8 + 16)
+
+
+@pytest.mark.parametrize("batch_first", [True, False])
+def test_transformer_layer_formulas_match_flop_counter_unfused(batch_first):
+    """In training mode and with attention on the math backend PyTorch runs the layers as the
+    matrix products FlopCounterMode counts; its fused CPU kernels (eval fast path, flash
+    attention) count 0 there, while shapecalc counts the same real MACs either way."""
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    torch.manual_seed(0)
+    enc = nn.TransformerEncoderLayer(16, 4, 24, dropout=0.0, batch_first=batch_first).train()
+    dec = nn.TransformerDecoderLayer(16, 4, 24, dropout=0.0, batch_first=batch_first).train()
+    src = (2, 5, 16) if batch_first else (5, 2, 16)
+    mem = (2, 7, 16) if batch_first else (7, 2, 16)
+    params = dict(d_model=16, nhead=4, dim_feedforward=24, batch_first=batch_first)
+    with sdpa_kernel([SDPBackend.MATH]):
+        total, _ = flops(enc, torch.rand(src))
+    call = OpCall(
+        Node("e", "TransformerEncoderLayer", "module"), {**params, "src": TensorValue(src)}, None
+    )
+    assert 2 * stats.MACS["TransformerEncoderLayer"](call) == total
+    with sdpa_kernel([SDPBackend.MATH]):
+        total, _ = flops(dec, torch.rand(src), torch.rand(mem))
+    args = {**params, "tgt": TensorValue(src), "memory": TensorValue(mem)}
+    call = OpCall(Node("d", "TransformerDecoderLayer", "module"), args, None)
+    assert 2 * stats.MACS["TransformerDecoderLayer"](call) == total
