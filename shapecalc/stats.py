@@ -342,6 +342,41 @@ def decoder_layer(call: OpCall) -> Dim | None:
     )
 
 
+def _stack(call: OpCall, layer_key: str, fn: MacFn, inputs: dict) -> Dim | None:
+    layer, count = call.get(layer_key), call.get("num_layers")
+    if not isinstance(layer, Mapping) or not isinstance(count, int):
+        return None
+    inner = OpCall(call.node, {**layer, **inputs}, None)
+    one = fn(inner)
+    return None if one is None else count * one
+
+
+@macs("TransformerEncoder")
+def encoder_stack(call: OpCall) -> Dim | None:
+    """num_layers copies of its encoder_layer (a final norm counts 0)."""
+    return _stack(call, "encoder_layer", encoder_layer, {"src": call.tensor("src")})
+
+
+@macs("TransformerDecoder")
+def decoder_stack(call: OpCall) -> Dim | None:
+    inputs = {"tgt": call.tensor("tgt"), "memory": call.tensor("memory")}
+    return _stack(call, "decoder_layer", decoder_layer, inputs)
+
+
+@macs("Transformer")
+def transformer(call: OpCall) -> Dim | None:
+    """The encoder over src, then the decoder over tgt with the encoder's output (src's
+    shape) as memory."""
+    src, tgt = call.tensor("src"), call.tensor("tgt")
+    layer = {k: call.get(k) for k in ("d_model", "nhead", "dim_feedforward", "batch_first")}
+    enc = encoder_layer(OpCall(call.node, {**layer, "src": src}, None))
+    dec = decoder_layer(OpCall(call.node, {**layer, "tgt": tgt, "memory": src}, None))
+    n_enc, n_dec = call.get("num_encoder_layers"), call.get("num_decoder_layers")
+    if enc is None or dec is None or not isinstance(n_enc, int) or not isinstance(n_dec, int):
+        return None
+    return n_enc * enc + n_dec * dec
+
+
 _GATES = {"RNN": 1, "GRU": 3, "LSTM": 4, "RNNCell": 1, "GRUCell": 3, "LSTMCell": 4}
 
 

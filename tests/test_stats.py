@@ -386,3 +386,44 @@ def test_transformer_layer_formulas_match_flop_counter_unfused(batch_first):
     args = {**params, "tgt": TensorValue(src), "memory": TensorValue(mem)}
     call = OpCall(Node("d", "TransformerDecoderLayer", "module"), args, None)
     assert 2 * stats.MACS["TransformerDecoderLayer"](call) == total
+
+
+def test_transformer_stacks_match_flop_counter_unfused():
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    torch.manual_seed(0)
+    layer = dict(d_model=16, nhead=4, dim_feedforward=24, batch_first=True)
+    src, tgt = (2, 5, 16), (2, 3, 16)
+    cases = [
+        (
+            nn.TransformerEncoder(nn.TransformerEncoderLayer(**layer, dropout=0.0), 3),
+            (torch.rand(src),),
+            {"encoder_layer": layer, "num_layers": 3, "src": TensorValue(src)},
+        ),
+        (
+            nn.TransformerDecoder(nn.TransformerDecoderLayer(**layer, dropout=0.0), 2),
+            (torch.rand(tgt), torch.rand(src)),
+            {
+                "decoder_layer": layer,
+                "num_layers": 2,
+                "tgt": TensorValue(tgt),
+                "memory": TensorValue(src),
+            },
+        ),
+        (
+            nn.Transformer(**layer, num_encoder_layers=2, num_decoder_layers=1, dropout=0.0),
+            (torch.rand(src), torch.rand(tgt)),
+            {
+                **layer,
+                "num_encoder_layers": 2,
+                "num_decoder_layers": 1,
+                "src": TensorValue(src),
+                "tgt": TensorValue(tgt),
+            },
+        ),
+    ]
+    for module, inputs, args in cases:
+        with sdpa_kernel([SDPBackend.MATH]):
+            total, _ = flops(module.train(), *inputs)
+        op = type(module).__name__
+        assert 2 * stats.MACS[op](OpCall(Node("t", op, "module"), args, None)) == total, op
