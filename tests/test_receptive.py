@@ -10,7 +10,7 @@ import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import shapecalc
@@ -248,6 +248,8 @@ def _layer(kind: str, k: int, s: int, d: int, p: int) -> nn.Module:
 
 
 @given(st.lists(LAYER, min_size=1, max_size=4))
+@example([("pool", 1, 3, 1, 0)] * 4)  # a jump of 81 over a field of 1
+@example([("conv", 3, 2, 1, 1), ("transposed", 4, 2, 1, 1), ("linear", 1, 3, 1, 0)])
 def test_random_chains_match_the_gradient(layers):
     model = positive(nn.Sequential(*(_layer(*spec) for spec in layers)))
     field, _ = predicted(model, (1, 1, 1024))
