@@ -82,6 +82,12 @@ def from_layer(op: str, params: Mapping[str, Any], index: int = 0) -> TensorValu
         return _sequence(params.get("input_size"), params.get("batch_first"), s)
     if op == "MultiheadAttention":
         return _sequence(params.get("embed_dim"), params.get("batch_first"), s)
+    if op in ("TransformerEncoderLayer", "TransformerDecoderLayer", "Transformer"):
+        return _sequence(params.get("d_model"), params.get("batch_first"), s)
+    if op in ("TransformerEncoder", "TransformerDecoder"):
+        layer = params.get("encoder_layer", params.get("decoder_layer"))
+        if isinstance(layer, Mapping):
+            return _sequence(layer.get("d_model"), layer.get("batch_first"), s)
     return None
 
 

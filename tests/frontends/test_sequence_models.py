@@ -119,3 +119,15 @@ def test_rejected_attention_layers_are_reported_once_and_analysed(name, inputs, 
     diag = analysis.diagnostics[0]
     assert diag.layer == layer and diag.location is not None
     assert analysis.output_shapes[0] is not None
+
+
+@pytest.mark.parametrize(
+    "name, shape",
+    [("EncoderViT", "(B, 3, H, W)"), ("RejectedEncoder", "(T, B, 10)"), ("Seq2Seq", "(S, B, 16)")],
+)
+def test_first_input_inferred_or_declared(name, shape):
+    from shapecalc.frontends.infer import infer_inputs
+
+    loaded = load_one(model_path(f"sequence.py:{name}"))
+    first = loaded.inputs[0] if loaded.inputs else infer_inputs(loaded.graph)[0]
+    assert str(first) == shape

@@ -1,6 +1,10 @@
 """Sequence models: recurrent taggers, attention with masks, transformer stacks built from
 other modules, and a ViT whose encoder is nn.TransformerEncoder."""
 
+# shapecalc: model=MaskedAttention input=B,L,16 input=B,S,6 input=B,S:bool
+# shapecalc: model=Seq2Seq input=S,B,16 input=T,B,16
+# shapecalc: model=SDPABlock input=B,T,32
+
 import torch
 import torch.nn as nn
 
