@@ -56,3 +56,22 @@ def test_lazy_layers_are_built_on_meta_without_materialising():
     params = list(loaded.graph.fx_module.parameters())
     assert params and all(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in params)
     assert all(p.device.type == "meta" for p in params)
+
+
+def test_lazy_stats_equal_the_materialised_models():
+    import shapecalc
+
+    loaded = load_one(model_path("lazy.py"))
+    lazy = analyze_loaded(loaded, [parse_shape("2,3,16,16")])
+    model = loaded.build()
+    model(torch.rand(2, 3, 16, 16))  # lazy layers become Conv2d, ConvTranspose2d, Linear
+    eager = shapecalc.analyze(model, (2, 3, 16, 16))
+    assert [layer.op for layer in eager.layers if layer.op.startswith("Conv")] == [
+        "Conv2d",
+        "Conv2d",
+        "ConvTranspose2d",
+    ]
+    got, want = lazy.stats(), eager.stats()
+    assert (got.params, got.macs) == (want.params, want.macs)
+    assert [s.macs for s in got.layers] == [s.macs for s in want.layers]
+    assert lazy.receptive_fields() == eager.receptive_fields()
