@@ -598,3 +598,29 @@ def _check_sdpa_mask(ctx: Any, mask: Any, attn: tuple, is_causal: bool) -> None:
             continue
         if ctx.check(sym.eq(m, a), "SC218", message) is False:
             return
+
+
+# ------------------------------------------------------------------------------------ masks
+
+
+@shape_rule(
+    "torch.triu",
+    "torch.tril",
+    "Tensor.triu",
+    "Tensor.tril",
+    "Tensor.triu_",
+    "Tensor.tril_",
+    examples=[
+        ok("torch.triu(x, diagonal=1)", (5, 5), x=(5, 5)),
+        ok("x.tril(-1)", (2, 3, 4), x=(2, 3, 4)),
+        ok("torch.triu(torch.full((4, 4), -1e9), diagonal=1)", (4, 4)),
+        bad("torch.tril(x)", "SC206", x=(5,)),
+    ],
+)
+def triangle(ctx: Any, input: TensorValue, diagonal: Any = 0, *, out: Any = None) -> TensorValue:
+    """The upper / lower triangle of the last two dims (causal masks: Transformer.
+    generate_square_subsequent_mask is torch.triu(torch.full((n, n), -inf), diagonal=1)); the
+    shape is kept; torch: 'triu: input tensor must have at least 2 dimensions'."""
+    if input.ndim < 2:
+        ctx.report("SC206", f"{ctx.layer} needs an input of at least 2 dimensions, got {input}")
+    return input

@@ -56,7 +56,7 @@ class MaskedAttention(nn.Module):
 
 
 class Seq2Seq(nn.Module):
-    """nn.Transformer with a target mask (a float mask of zeros: every position visible)."""
+    """nn.Transformer with a causal target mask (torch.full, then torch.triu)."""
 
     def __init__(self, dim=16, heads=2):
         super().__init__()
@@ -66,7 +66,7 @@ class Seq2Seq(nn.Module):
         self.out = nn.Linear(dim, 7)
 
     def forward(self, src, tgt):
-        mask = tgt.new_zeros(tgt.size(0), tgt.size(0))
+        mask = nn.Transformer.generate_square_subsequent_mask(tgt.size(0))
         return self.out(self.transformer(src, tgt, tgt_mask=mask))
 
 
