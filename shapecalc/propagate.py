@@ -7,6 +7,7 @@ compiler. Whatever cannot be known becomes opaque, and opaque values never produ
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,15 @@ class RuleContext:
         return self.analysis.assumptions
 
     def report(self, code: str, message: str, *, fix: Fix | None = None) -> None:
+        """One finding per code and node: a layer wrong in several dims (a 1x1 map under a
+        2x2 pool is too small in H and in W) is one error, the other dims its notes."""
+        for i, prev in enumerate(self.reported):
+            if prev.code == code:
+                if message != prev.message and message not in prev.notes:
+                    merged = dataclasses.replace(prev, notes=(*prev.notes, message))
+                    self.reported[i] = merged
+                    self.analysis._replace_diagnostic(prev, merged)
+                return
         diag = Diagnostic(code, severity_of(code), message, self.node.name, self.node.location, fix)
         self.reported.append(diag)
         self.analysis._add_diagnostic(diag)
@@ -232,6 +242,13 @@ class Analysis:
         key = (diag.code, diag.location, diag.message)
         if all((d.code, d.location, d.message) != key for d in self.diagnostics):
             self.diagnostics.append(diag)
+
+    def _replace_diagnostic(self, old: Diagnostic, new: Diagnostic) -> None:
+        for i, d in enumerate(self.diagnostics):
+            if d is old:
+                self.diagnostics[i] = new
+                return
+        self._add_diagnostic(new)
 
     def _add_constraint(self, c: Constraint) -> None:
         if all(old.rel != c.rel for old in self.raw_constraints):

@@ -1,0 +1,262 @@
+"""The model corpus: small models written as ordinary PyTorch code, buggy and clean.
+
+tests/models/bugs/*.py: each file declares its input (``# shapecalc: input=2,3,32,32``) and
+marks every line where shapecalc must report something with a trailing
+``# expect: SC201`` (several codes, or one code twice for a line that builds two bad layers:
+``# expect: SC203, SC203``). For each bug model:
+
+1. real torch proves the bug: building the model or a forward at the declared input raises
+   (eval mode, so that no training-only check such as BatchNorm's "more than 1 value per
+   channel" stands in for a shape error). Models with only warnings / infos run fine in torch,
+   and the test shows what goes silently wrong instead: the shape a broadcast changes
+   (SC305), the border pixels a stride never reads (SC110);
+2. shapecalc reports exactly the expected errors on exactly the expected lines, every
+   expected warning and info too, and no other warning.
+
+tests/models/clean/*.py and the examples (seed systems and zoo): no error, no warning, and
+the real forward succeeds with the output shape shapecalc computed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import itertools
+import re
+import tokenize
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn as nn
+from torch.overrides import TorchFunctionMode
+
+import shapecalc
+from shapecalc.diagnostics import Severity
+from shapecalc.frontends.loader import load
+from tests.examples.zoo import ZOO
+
+MODELS = Path(__file__).resolve().parent / "models"
+BUGS = sorted((MODELS / "bugs").glob("*.py"))
+CLEAN = sorted((MODELS / "clean").glob("*.py"))
+
+_EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>SC\d{3}(?:\s*,\s*SC\d{3})*)\s*$")
+_INPUT = re.compile(r"#\s*shapecalc:.*?\binput=(?P<spec>\S+)")
+_counter = itertools.count()
+
+
+# ------------------------------------------------------------------------------ reading files
+
+
+def _comments(path: Path) -> list[tokenize.TokenInfo]:
+    source = path.read_bytes()
+    return [t for t in tokenize.tokenize(io.BytesIO(source).readline) if t.type == tokenize.COMMENT]
+
+
+def expectations(path: Path) -> Counter:
+    """(line, code) -> how many times, from the ``# expect:`` comments."""
+    out: Counter = Counter()
+    for tok in _comments(path):
+        m = _EXPECT.search(tok.string)
+        if m:
+            for code in m.group("codes").split(","):
+                out[(tok.start[0], code.strip())] += 1
+    return out
+
+
+def declared_inputs(path: Path) -> list[torch.Tensor]:
+    """Real tensors for the ``# shapecalc: input=`` comments (concrete sizes, ``:int64``)."""
+    tensors = []
+    for tok in _comments(path):
+        for m in _INPUT.finditer(tok.string):
+            dims, _, dtype = m.group("spec").partition(":")
+            shape = tuple(int(d) for d in dims.split(",") if d)
+            if dtype.startswith("int"):
+                tensors.append(torch.randint(0, 4, shape, dtype=getattr(torch, dtype)))
+            else:
+                tensors.append(torch.rand(shape, dtype=getattr(torch, dtype or "float32")))
+    assert tensors, f"{path.name} declares no input"
+    return tensors
+
+
+def model_class(path: Path) -> type[nn.Module]:
+    """The file's model class (the one shapecalc picks), from a fresh import of the file:
+    shapecalc's loader patches nothing here, torch sees the user's code as written."""
+    (loaded,) = load(str(path))
+    spec = importlib.util.spec_from_file_location(f"_corpus_{next(_counter)}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, loaded.name)
+
+
+def severity(code: str) -> Severity:
+    return shapecalc.codes.severity_of(code)
+
+
+# ------------------------------------------------------------------------------ running torch
+
+
+class OpShapes(TorchFunctionMode):
+    """Records, for every torch op called directly from one file's lines, the line, the
+    shapes of the activations among its tensor arguments and the shape of its result."""
+
+    def __init__(self, path: Path, constants: set[int]) -> None:
+        super().__init__()
+        self.path = str(path)
+        self.constants = constants
+        self.calls: list[tuple[int, list[tuple[int, ...]], tuple[int, ...]]] = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN204
+        out = func(*args, **(kwargs or {}))
+        frame = __import__("sys")._getframe(1)
+        while frame is not None and frame.f_code.co_filename != self.path:
+            frame = frame.f_back
+        if frame is not None and isinstance(out, torch.Tensor):
+            acts = [
+                tuple(a.shape)
+                for a in itertools.chain(args, (kwargs or {}).values())
+                if isinstance(a, torch.Tensor) and id(a) not in self.constants
+            ]
+            self.calls.append((frame.f_lineno, acts, tuple(out.shape)))
+        return out
+
+
+def build_and_run(path: Path) -> tuple[nn.Module, list[torch.Tensor], object]:
+    torch.manual_seed(0)
+    model = model_class(path)().eval()
+    inputs = declared_inputs(path)
+    with torch.no_grad():
+        out = model(*inputs)
+    return model, inputs, out
+
+
+def grows_silently(path: Path, line: int) -> bool:
+    """SC305 in real torch: an op on ``line`` returns more elements than its activation
+    operand had (a constant operand broadcast it), and nothing raises."""
+    torch.manual_seed(0)
+    model = model_class(path)().eval()
+    constants = {id(t) for t in itertools.chain(model.parameters(), model.buffers())}
+    recorder = OpShapes(path, constants)
+    with torch.no_grad(), recorder:
+        model(*declared_inputs(path))
+    return any(
+        l == line
+        and acts
+        and all(a != out and torch.Size(a).numel() < torch.Size(out).numel() for a in acts)
+        for l, acts, out in recorder.calls
+    )
+
+
+def drops_border(model: nn.Module, layer: str, inputs: list[torch.Tensor]) -> bool:
+    """SC110 in real torch: changing the last row (or column, ...) of the layer's input does
+    not change its output, so those pixels are never read."""
+    module = model.get_submodule(layer)
+    seen: list[torch.Tensor] = []
+    handle = module.register_forward_pre_hook(lambda _m, args: seen.append(args[0]))
+    with torch.no_grad():
+        model(*inputs)
+    handle.remove()
+    x = seen[0]
+    with torch.no_grad():
+        base = module(x)
+        for dim in range(2, x.ndim):
+            poked = x.clone()
+            poked.select(dim, x.shape[dim] - 1).add_(1000.0)
+            if torch.equal(module(poked), base):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------------- the tests
+
+
+def test_corpus_size() -> None:
+    """Issue 4: at least 25 buggy models (there are more), at least 15 clean ones."""
+    assert len(BUGS) >= 30
+    assert len(CLEAN) + len(ZOO) >= 15
+    assert any(sum(expectations(p).values()) == 3 for p in BUGS)  # three independent bugs
+
+
+def test_every_check_in_two_architectures() -> None:
+    files_per_code: dict[str, set[str]] = {}
+    for path in BUGS:
+        for _line, code in expectations(path):
+            files_per_code.setdefault(code, set()).add(path.name)
+    required = [
+        "SC201", "SC202", "SC203", "SC204", "SC205", "SC301", "SC302", "SC303", "SC401",
+        "SC402", "SC101", "SC103", "SC104", "SC105", "SC305", "SC110",
+    ]  # fmt: skip
+    thin = {code: sorted(files_per_code.get(code, ())) for code in required}
+    assert all(len(files) >= 2 for files in thin.values()), thin
+
+
+@pytest.mark.parametrize("path", BUGS, ids=lambda p: p.name)
+def test_bug_is_real(path: Path) -> None:
+    expected = expectations(path)
+    assert expected, f"{path.name} has no '# expect:' comment"
+    if any(severity(code) == Severity.ERROR for _line, code in expected):
+        with pytest.raises((RuntimeError, ValueError, AssertionError, IndexError)):
+            build_and_run(path)
+        return
+    model, inputs, _out = build_and_run(path)  # warnings and infos: torch runs silently
+    analysis = shapecalc.analyze(str(path))
+    for line, code in expected:
+        if code == "SC305":
+            assert grows_silently(path, line), f"no op on line {line} grows its input"
+        elif code == "SC110":
+            layers = [d.layer for d in analysis.diagnostics if d.code == code]
+            assert layers and all(drops_border(model, name, inputs) for name in layers)
+        else:
+            pytest.fail(f"no torch proof for {code}")
+
+
+@pytest.mark.parametrize("path", BUGS, ids=lambda p: p.name)
+def test_bug_is_reported_on_its_line(path: Path) -> None:
+    expected = expectations(path)
+    analysis = shapecalc.analyze(str(path))
+    found = Counter(
+        (d.location.line if d.location else None, d.code)
+        for d in analysis.diagnostics
+        if d.severity >= Severity.WARNING
+    )
+    assert all(d.location and Path(d.location.path).resolve() == path for d in analysis.diagnostics)
+    want = Counter({k: n for k, n in expected.items() if severity(k[1]) >= Severity.WARNING})
+    assert found == want, "\n".join(str(d.to_dict()) for d in analysis.diagnostics)
+    infos = {(d.location.line, d.code) for d in analysis.diagnostics}
+    assert all(key in infos for key in expected if severity(key[1]) == Severity.INFO)
+
+
+def _clean_cases() -> list:
+    cases = [pytest.param(str(p), None, id=f"clean/{p.name}") for p in CLEAN]
+    for entry in ZOO:
+        (shape, _out), *_ = sorted(entry.valid, key=lambda case: torch.Size(case[0]).numel())
+        cases.append(pytest.param(f"{entry.path}:{entry.model}", shape, id=entry.id))
+    return cases
+
+
+@pytest.mark.parametrize(("spec", "shape"), _clean_cases())
+def test_clean_model(spec: str, shape: tuple[int, ...] | None) -> None:
+    path = Path(spec.split(":")[0])
+    (loaded,) = load(spec)
+    if shape is None:
+        inputs = declared_inputs(path)
+        analysis = shapecalc.analyze(loaded)
+    else:
+        inputs = [torch.rand(shape)]
+        analysis = shapecalc.analyze(loaded, shape)
+    noisy = [d.to_dict() for d in analysis.diagnostics if d.severity >= Severity.WARNING]
+    assert noisy == []
+    torch.manual_seed(0)
+    model = loaded.build().eval()
+    with torch.no_grad():
+        out = model(*inputs)
+    outs = out if isinstance(out, (tuple, list)) else [out]
+    assert analysis.output_shapes == [tuple(o.shape) for o in outs]
+
+
+@pytest.mark.parametrize("entry", ZOO, ids=lambda e: e.id)
+def test_zoo_symbolic_is_clean(entry) -> None:  # noqa: ANN001
+    """At the file's own symbolic input (``B,3,H,W``) too: constraints, never errors."""
+    analysis = shapecalc.analyze(f"{entry.path}:{entry.model}")
+    assert [d.to_dict() for d in analysis.diagnostics if d.severity >= Severity.WARNING] == []
