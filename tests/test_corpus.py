@@ -7,7 +7,9 @@ marks every line where shapecalc must report something with a trailing
 
 1. real torch proves the bug: building the model or a forward at the declared input raises
    (eval mode, so that no training-only check such as BatchNorm's "more than 1 value per
-   channel" stands in for a shape error). Models with only warnings / infos run fine in torch,
+   channel" stands in for a shape error), and where torch stops is one of the marked lines
+   (the constructing line of the torch.nn layer that raised, or the forward line of the
+   failing op). Models with only warnings / infos run fine in torch,
    and the test shows what goes silently wrong instead: the shape a broadcast changes
    (SC305), the border pixels a stride never reads (SC110);
 2. shapecalc reports exactly the expected errors on exactly the expected lines, every
@@ -23,13 +25,19 @@ import importlib.util
 import io
 import itertools
 import re
+import sys
 import tokenize
+import traceback
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import torch
 import torch.nn as nn
+from torch.nn.modules.module import (
+    register_module_forward_hook,
+    register_module_forward_pre_hook,
+)
 from torch.overrides import TorchFunctionMode
 
 import shapecalc
@@ -109,7 +117,7 @@ class OpShapes(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN204
         out = func(*args, **(kwargs or {}))
-        frame = __import__("sys")._getframe(1)
+        frame = sys._getframe(1)
         while frame is not None and frame.f_code.co_filename != self.path:
             frame = frame.f_back
         if frame is not None and isinstance(out, torch.Tensor):
@@ -122,13 +130,64 @@ class OpShapes(TorchFunctionMode):
         return out
 
 
-def build_and_run(path: Path) -> tuple[nn.Module, list[torch.Tensor], object]:
+def build_and_run(
+    path: Path, cls: type[nn.Module] | None = None
+) -> tuple[nn.Module, list[torch.Tensor], object]:
     torch.manual_seed(0)
-    model = model_class(path)().eval()
+    model = (cls or model_class(path))().eval()
     inputs = declared_inputs(path)
     with torch.no_grad():
         out = model(*inputs)
     return model, inputs, out
+
+
+def torch_failure(path: Path) -> tuple[Exception | None, int | None]:
+    """What real torch raises when building the model and running it at its declared
+    input (None when it does not), and where, as a line of the file: the line that builds a
+    layer torch refuses to build; the line that built the torch.nn layer whose forward
+    raised; else the line of the file where the failing op was called (``a + b``)."""
+    cls = model_class(path)  # shapecalc's loader runs before the hooks go in
+    built_at: dict[int, int] = {}
+    original_init = nn.Module.__init__
+
+    def init(module: nn.Module, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        original_init(module, *args, **kwargs)
+        built_at.setdefault(id(module), _line_in(path, sys._getframe(1)))
+
+    running: list[nn.Module] = []
+
+    def leave(_module: nn.Module, _args: tuple, _out: object) -> None:
+        running.pop()  # a forward hook that returns something replaces the output
+
+    hooks = [
+        register_module_forward_pre_hook(lambda m, _args: running.append(m)),
+        register_module_forward_hook(leave),
+    ]
+    nn.Module.__init__ = init  # type: ignore[method-assign]
+    try:
+        build_and_run(path, cls)
+    except Exception as exc:  # noqa: BLE001 - any failure is located, then compared
+        layer = running[-1] if running else None
+        if layer is not None and type(layer).__module__.startswith("torch.nn"):
+            return exc, built_at.get(id(layer))
+        here = [n for f, n in traceback.walk_tb(exc.__traceback__) if _in_file(path, f)]
+        return exc, here[-1] if here else None
+    finally:
+        nn.Module.__init__ = original_init  # type: ignore[method-assign]
+        for hook in hooks:
+            hook.remove()
+    return None, None
+
+
+def _in_file(path: Path, frame) -> bool:  # noqa: ANN001
+    return frame.f_code.co_filename == str(path)
+
+
+def _line_in(path: Path, frame) -> int | None:  # noqa: ANN001
+    """The line of the innermost caller in ``path``, walking out from ``frame``."""
+    while frame is not None and not _in_file(path, frame):
+        frame = frame.f_back
+    return frame.f_lineno if frame is not None else None
 
 
 def grows_silently(path: Path, line: int) -> bool:
@@ -195,9 +254,11 @@ def test_every_check_in_two_architectures() -> None:
 def test_bug_is_real(path: Path) -> None:
     expected = expectations(path)
     assert expected, f"{path.name} has no '# expect:' comment"
-    if any(severity(code) == Severity.ERROR for _line, code in expected):
-        with pytest.raises((RuntimeError, ValueError, AssertionError, IndexError)):
-            build_and_run(path)
+    error_lines = {line for line, code in expected if severity(code) == Severity.ERROR}
+    if error_lines:
+        exc, line = torch_failure(path)
+        assert isinstance(exc, (RuntimeError, ValueError, IndexError)), exc
+        assert line in error_lines, f"torch fails on line {line}: {exc}"
         return
     model, inputs, _out = build_and_run(path)  # warnings and infos: torch runs silently
     analysis = shapecalc.analyze(str(path))
