@@ -75,11 +75,14 @@ passthrough(
     "F.relu6(input, inplace=False)",
     "F.relu_(input)",
     "F.selu(input, inplace=False)",
+    "F.selu_(input)",
     "F.celu(input, alpha=1.0, inplace=False)",
+    "F.celu_(input, alpha=1.0)",
     "F.rrelu(input, lower=0.125, upper=0.3333333333333333, training=False, inplace=False)",
     "F.rrelu_(input, lower=0.125, upper=0.3333333333333333, training=False)",
     "F.threshold(input, threshold, value, inplace=False)",
     "F.threshold_(input, threshold, value)",
+    "F._threshold(input, threshold, value, inplace=False)",  # F.threshold's own __name__
     "F.softplus(input, beta=1.0, threshold=20.0)",
     "F.softshrink(input, lambd=0.5)",
     "F.hardshrink(input, lambd=0.5)",
@@ -273,6 +276,19 @@ def softmax_functional(
     ctx: Any, input: TensorValue, dim: Any = None, _stacklevel: int = 3, dtype: Any = None
 ) -> TensorValue:
     return _softmax(ctx, input, dim, dtype)
+
+
+@shape_rule(
+    "F.gumbel_softmax",
+    examples=[
+        ok("F.gumbel_softmax(x, tau=0.5, hard=True)", (2, 5), x=(2, 5)),
+        bad("F.gumbel_softmax(x, dim=2)", "SC404", x=(2, 5)),
+    ],
+)
+def gumbel_softmax(
+    ctx: Any, logits: TensorValue, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim=-1
+) -> TensorValue:
+    return _softmax(ctx, logits, dim)
 
 
 @shape_rule(

@@ -87,6 +87,25 @@ def embedding_functional(
     return TensorValue((*input.shape, weight.shape[1]), weight.dtype)
 
 
+@shape_rule(
+    "torch.embedding",
+    examples=[
+        ok("torch.embedding(w, x)", (2, 4, 3), x=(2, 4), w=(10, 3), dtypes={"x": "int64"}),
+        bad("torch.embedding(w, x)", "SC207", x=(2, 4), w=(10, 3)),
+    ],
+)
+def embedding_aten(
+    ctx: Any,
+    weight: TensorValue,
+    indices: TensorValue,
+    padding_idx: Any = -1,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> TensorValue:
+    """torch.embedding: the aten op behind F.embedding, weight first."""
+    return embedding_functional(ctx, indices, weight)
+
+
 def _bag(
     ctx: Any,
     input: TensorValue,

@@ -171,6 +171,20 @@ def batch_norm_functional(
     eps: float = 1e-5,
     *rest: Any,
 ) -> TensorValue:
+    if training is True and input.ndim >= 2:  # F.batch_norm's _verify_batch_size
+        _single_value(ctx, numel(input.shape[:1] + input.shape[2:]), True, shape=input.shape)
+    return _batch_norm_args(ctx, input, running_mean, running_var, weight, bias, training)
+
+
+def _batch_norm_args(
+    ctx: Any,
+    input: TensorValue,
+    running_mean: Any,
+    running_var: Any,
+    weight: Any,
+    bias: Any,
+    training: Any,
+) -> TensorValue:
     if input.ndim < 2:
         ctx.report("SC206", f"{ctx.layer} expects an input of at least 2 dims, got {input}")
         return input
@@ -185,9 +199,45 @@ def batch_norm_functional(
     _per_channel(ctx, running_var, channels, "running_var", one_dim=True)
     _per_channel(ctx, weight, channels, "weight")
     _per_channel(ctx, bias, channels, "bias")
-    if training is True:
-        _single_value(ctx, numel(input.shape[:1] + input.shape[2:]), True, shape=input.shape)
     return input
+
+
+@shape_rule(
+    "torch.batch_norm",
+    examples=[
+        ok(
+            "torch.batch_norm(x, None, None, m, v, False, 0.1, 1e-5, False)",
+            (2, 3, 4),
+            x=(2, 3, 4),
+            m=(3,),
+            v=(3,),
+        ),
+        ok("torch.batch_norm(x, None, None, None, None, True, 0.1, 1e-5, False)", (1, 3), x=(1, 3)),
+        bad(
+            "torch.batch_norm(x, w, None, m, v, False, 0.1, 1e-5, False)",
+            "SC203",
+            x=(2, 3),
+            w=(4,),
+            m=(3,),
+            v=(3,),
+        ),
+    ],
+)
+def batch_norm_aten(
+    ctx: Any,
+    input: TensorValue,
+    weight: Any,
+    bias: Any,
+    running_mean: Any,
+    running_var: Any,
+    training: bool,
+    momentum: Any,
+    eps: float,
+    cudnn_enabled: bool = False,
+) -> TensorValue:
+    """torch.batch_norm: the aten op behind F.batch_norm, with weight and bias first. The
+    one-value-per-channel check lives in F.batch_norm, not here."""
+    return _batch_norm_args(ctx, input, running_mean, running_var, weight, bias, training)
 
 
 # --------------------------------------------------------------------------- instance norm
@@ -260,7 +310,19 @@ def instance_norm_functional(
 ) -> TensorValue:
     if use_input_stats:  # _verify_spatial_size: the product of dims 2.. must exceed 1
         _single_value(ctx, numel(input.shape[2:]), False, "spatial element", input.shape)
-    elif running_mean is None or running_var is None:
+    return _instance_norm_args(ctx, input, running_mean, running_var, weight, bias, use_input_stats)
+
+
+def _instance_norm_args(
+    ctx: Any,
+    input: TensorValue,
+    running_mean: Any,
+    running_var: Any,
+    weight: Any,
+    bias: Any,
+    use_input_stats: bool,
+) -> TensorValue:
+    if not use_input_stats and (running_mean is None or running_var is None):
         ctx.report(
             "SC214",
             f"{ctx.layer}: running_mean and running_var must be given when use_input_stats "
@@ -276,6 +338,44 @@ def instance_norm_functional(
     _per_channel(ctx, weight, channels, "weight")
     _per_channel(ctx, bias, channels, "bias")
     return input
+
+
+@shape_rule(
+    "torch.instance_norm",
+    examples=[
+        ok(
+            "torch.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False)",
+            (2, 3, 4),
+            x=(2, 3, 4),
+        ),
+        ok(
+            "torch.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False)",
+            (2, 3, 1),
+            x=(2, 3, 1),
+        ),
+        bad(
+            "torch.instance_norm(x, w, None, None, None, True, 0.1, 1e-5, False)",
+            "SC203",
+            x=(2, 3, 4),
+            w=(4,),
+        ),
+    ],
+)
+def instance_norm_aten(
+    ctx: Any,
+    input: TensorValue,
+    weight: Any,
+    bias: Any,
+    running_mean: Any,
+    running_var: Any,
+    use_input_stats: bool,
+    momentum: Any,
+    eps: float,
+    cudnn_enabled: bool = False,
+) -> TensorValue:
+    """torch.instance_norm: the aten op behind F.instance_norm, with weight and bias first.
+    The one-spatial-element check lives in F.instance_norm, not here."""
+    return _instance_norm_args(ctx, input, running_mean, running_var, weight, bias, use_input_stats)
 
 
 # ------------------------------------------------------------------------------ group norm
