@@ -264,9 +264,10 @@ class LeafTracer(fx.Tracer):
     """A torch.fx Tracer that keeps torch.nn layers as leaves and records, on each node, the
     user's source line and column."""
 
-    def __init__(self, source_map: SourceMap) -> None:
+    def __init__(self, source_map: SourceMap, proxy_buffers: bool = False) -> None:
         super().__init__()
         self.source_map = source_map
+        self.proxy_buffer_attributes = proxy_buffers
 
     def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
         return is_leaf(m)
@@ -290,7 +291,21 @@ class TraceFailure(Exception):
 
 
 def trace(module: nn.Module, source_map: SourceMap) -> fx.GraphModule:
-    tracer = LeafTracer(source_map)
+    """fx keeps buffers as concrete tensors (Python code may branch on their values); when
+    that fails, buffers become graph attributes, so that slicing one by a size of the input
+    traces (a positional table ``self.pe[:, : x.size(1)]``, a causal mask
+    ``self.mask[:T, :T]``); when both fail, the first failure is the one reported."""
+    try:
+        return _trace(module, source_map, proxy_buffers=False)
+    except TraceFailure as failure:
+        try:
+            return _trace(module, source_map, proxy_buffers=True)
+        except TraceFailure:
+            raise failure from None
+
+
+def _trace(module: nn.Module, source_map: SourceMap, proxy_buffers: bool) -> fx.GraphModule:
+    tracer = LeafTracer(source_map, proxy_buffers)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
