@@ -90,14 +90,22 @@ def declared_inputs(path: Path) -> list[torch.Tensor]:
     return tensors
 
 
-def model_class(path: Path) -> type[nn.Module]:
-    """The file's model class (the one shapecalc picks), from a fresh import of the file:
-    shapecalc's loader patches nothing here, torch sees the user's code as written."""
+def model_name(path: Path) -> str:
+    """The model shapecalc picks in the file: a class or a module-level instance."""
     (loaded,) = load(str(path))
+    return loaded.name
+
+
+def build_model(path: Path, name: str | None = None) -> nn.Module:
+    """The model, from a fresh import of the file: shapecalc's loader patches nothing here,
+    torch sees the user's code as written (a module-level instance is built by the import
+    itself, a class is called with no arguments)."""
+    name = name or model_name(path)
     spec = importlib.util.spec_from_file_location(f"_corpus_{next(_counter)}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return getattr(module, loaded.name)
+    obj = getattr(module, name)
+    return obj if isinstance(obj, nn.Module) else obj()
 
 
 def severity(code: str) -> Severity:
@@ -133,10 +141,10 @@ class OpShapes(TorchFunctionMode):
 
 
 def build_and_run(
-    path: Path, cls: type[nn.Module] | None = None
+    path: Path, name: str | None = None
 ) -> tuple[nn.Module, list[torch.Tensor], object]:
     torch.manual_seed(0)
-    model = (cls or model_class(path))().eval()
+    model = build_model(path, name).eval()
     inputs = declared_inputs(path)
     with torch.no_grad():
         out = model(*inputs)
@@ -148,7 +156,7 @@ def torch_failure(path: Path) -> tuple[Exception | None, int | None]:
     input (None when it does not), and where, as a line of the file: the line that builds a
     layer torch refuses to build; the line that built the torch.nn layer whose forward
     raised; else the line of the file where the failing op was called (``a + b``)."""
-    cls = model_class(path)  # shapecalc's loader runs before the hooks go in
+    name = model_name(path)  # shapecalc's loader runs before the hooks go in
     built_at: dict[int, int] = {}
     original_init = nn.Module.__init__
 
@@ -167,7 +175,7 @@ def torch_failure(path: Path) -> tuple[Exception | None, int | None]:
     ]
     nn.Module.__init__ = init  # type: ignore[method-assign]
     try:
-        build_and_run(path, cls)
+        build_and_run(path, name)
     except Exception as exc:  # noqa: BLE001 - any failure is located, then compared
         layer = running[-1] if running else None
         if layer is not None and type(layer).__module__.startswith("torch.nn"):
@@ -196,7 +204,7 @@ def grows_silently(path: Path, line: int) -> bool:
     """SC305 in real torch: an op on ``line`` returns more elements than its activation
     operand had (a constant operand broadcast it), and nothing raises."""
     torch.manual_seed(0)
-    model = model_class(path)().eval()
+    model = build_model(path).eval()
     constants = {id(t) for t in itertools.chain(model.parameters(), model.buffers())}
     recorder = OpShapes(path, constants)
     with torch.no_grad(), recorder:
