@@ -44,3 +44,20 @@ def test_a_failed_view_keeps_the_sizes_carried_over_from_its_input() -> None:
     assert errors(analysis) == ["SC402", "SC402"]
     assert analysis.output_shapes[0][0] == 64
     assert analysis.output_shapes[0][1] is sym.UNKNOWN
+
+
+def test_a_mismatched_operand_is_blamed_once() -> None:
+    """The torchvision DenseNet pattern: a feature map with the wrong size is concatenated in
+    every later layer and once more at the end; torch stops at the first concatenation,
+    and shapecalc reports that one only."""
+    source = "torch.cat([x, y], 1).sum() + torch.cat([x, y, x], 1).sum()"
+    inputs = {"x": (1, 2, 4, 4), "y": (1, 2, 3, 3)}
+    assert errors(run_shapecalc(source, inputs)) == ["SC302"]
+    assert run_torch(source, inputs).error is not None
+
+
+def test_blame_is_per_kind_of_mismatch() -> None:
+    """An operand blamed at a concatenation is still checked by an add."""
+    source = "torch.cat([x, y], 1).sum() + (x + z).sum()"
+    inputs = {"x": (1, 2, 4, 4), "y": (1, 2, 3, 3), "z": (1, 3, 4, 4)}
+    assert errors(run_shapecalc(source, inputs)) == ["SC302", "SC301"]
