@@ -61,3 +61,14 @@ def test_blame_is_per_kind_of_mismatch() -> None:
     source = "torch.cat([x, y], 1).sum() + (x + z).sum()"
     inputs = {"x": (1, 2, 4, 4), "y": (1, 2, 3, 3), "z": (1, 3, 4, 4)}
     assert errors(run_shapecalc(source, inputs)) == ["SC302", "SC301"]
+
+
+def test_pixel_shuffle_channels_after_an_error_are_not_guessed() -> None:
+    """12 channels under PixelShuffle(3): the fix changes the conv before it or the factor;
+    the conv after it (built for 3 channels) is not blamed for the rounded-down 1."""
+    source = "nn.Conv2d(3, 3, 3)(nn.PixelShuffle(3)(x))"
+    assert errors(run_shapecalc(source, {"x": (1, 12, 4, 4)})) == ["SC105"]
+    source = "nn.Conv2d(48, 8, 1)(nn.PixelUnshuffle(4)(x))"
+    analysis = run_shapecalc(source, {"x": (1, 3, 30, 32)})
+    assert errors(analysis) == ["SC105"]
+    assert analysis.output_shapes[0][2] is sym.UNKNOWN and analysis.output_shapes[0][3] == 8
