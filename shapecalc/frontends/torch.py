@@ -310,11 +310,13 @@ def _trace(module: nn.Module, source_map: SourceMap, proxy_buffers: bool) -> fx.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             graph = tracer.trace(module)
+            # GraphModule copies the user's attributes onto its own; a submodule named like
+            # one of GraphModule's (``self.meta = nn.Linear(...)``) makes that fail
+            return fx.GraphModule(tracer.root, graph, type(module).__name__)
     except Exception as exc:  # TraceError, TypeError on Proxy, ...: any reason to fall back
         raise TraceFailure(
             f"{type(exc).__name__}: {exc}", source_map.from_traceback(exc.__traceback__)
         ) from exc
-    return fx.GraphModule(tracer.root, graph, type(module).__name__)
 
 
 def graph_from_module(

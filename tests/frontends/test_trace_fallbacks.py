@@ -1,0 +1,61 @@
+"""Models fx cannot turn into a GraphModule as they are: buffers sliced by an input size
+(traced again with buffers as graph attributes) and submodules named like a GraphModule
+attribute (recorded instead). Either way the analysis runs and finds the bug."""
+
+from __future__ import annotations
+
+import textwrap
+
+import shapecalc
+
+SLICED_BUFFER = """
+import torch
+import torch.nn as nn
+
+
+class Pos(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("pe", torch.zeros(1, 16, 8))
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc(x + self.pe[:, : x.size(1)])
+"""
+
+META_SUBMODULE = """
+import torch
+import torch.nn as nn
+
+
+class Fusion(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.image = nn.Linear(6, 8)
+        self.meta = nn.Linear(10, 8)
+
+    def forward(self, image, meta):
+        return torch.cat([self.image(image), self.meta(meta)], dim=1)
+"""
+
+
+def _write(tmp_path, source: str):  # noqa: ANN001, ANN202
+    path = tmp_path / "model.py"
+    path.write_text(textwrap.dedent(source))
+    return str(path)
+
+
+def test_a_buffer_sliced_by_an_input_size_traces_symbolically(tmp_path) -> None:  # noqa: ANN001
+    path = _write(tmp_path, SLICED_BUFFER)
+    analysis = shapecalc.analyze(path, "B,T,8")
+    assert analysis.diagnostics == []  # no SC001: traced, not recorded at one size
+    assert [str(c) for c in analysis.constraints] == ["T == min(T, 16)"]
+    assert shapecalc.analyze(path, "2,20,8").errors[0].code == "SC301"
+
+
+def test_a_submodule_named_meta_is_recorded(tmp_path) -> None:  # noqa: ANN001
+    path = _write(tmp_path, META_SUBMODULE)
+    analysis = shapecalc.analyze(path, "2,6", "2,12")
+    assert [d.code for d in analysis.errors] == ["SC401"]
+    assert analysis.errors[0].location.line == 10  # self.meta = nn.Linear(10, 8)
+    assert analysis.output_shapes == [(2, 16)]
