@@ -272,6 +272,27 @@ class LeafTracer(fx.Tracer):
     def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
         return is_leaf(m)
 
+    def trace(self, root: Any, concrete_args: Any = None) -> fx.Graph:
+        """Factories given traced sizes (``torch.zeros(x.size(0), self.hidden)``, an RNN's
+        initial state) become graph nodes: torch's argument parser rejects a Proxy among
+        the sizes before fx can see the call."""
+        originals = {name: getattr(torch, name) for name in _SIZE_FACTORIES}
+        for name, fn in originals.items():
+            setattr(torch, name, self._factory(fn))
+        try:
+            return super().trace(root, concrete_args)
+        finally:
+            for name, fn in originals.items():
+                setattr(torch, name, fn)
+
+    def _factory(self, fn: Any) -> Any:
+        def factory(*args: Any, **kwargs: Any) -> Any:
+            if _holds_proxy((args, kwargs)):
+                return self.create_proxy("call_function", fn, args, kwargs)
+            return fn(*args, **kwargs)
+
+        return factory
+
     def create_node(self, kind: str, target: Any, args: Any, kwargs: Any, *rest: Any, **kw: Any):  # noqa: ANN201
         node = super().create_node(kind, target, args, kwargs, *rest, **kw)
         if kind not in ("placeholder", "output"):
@@ -279,6 +300,19 @@ class LeafTracer(fx.Tracer):
                 sys._getframe(1), stop=(fx.Tracer.trace.__code__,)
             )
         return node
+
+
+_SIZE_FACTORIES = ("zeros", "ones", "empty", "full", "rand", "randn", "randint")
+
+
+def _holds_proxy(value: Any) -> bool:
+    if isinstance(value, fx.Proxy):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_holds_proxy(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_proxy(v) for v in value.values())
+    return False
 
 
 class TraceFailure(Exception):

@@ -1,10 +1,13 @@
-"""Models fx cannot turn into a GraphModule as they are: buffers sliced by an input size
-(traced again with buffers as graph attributes) and submodules named like a GraphModule
-attribute (recorded instead). Either way the analysis runs and finds the bug."""
+"""Models fx cannot trace as they are: tensor factories given traced sizes (wrapped while
+tracing), buffers sliced by an input size (traced again with buffers as graph attributes)
+and submodules named like a GraphModule attribute (recorded instead). Each analysis runs
+and finds the bug."""
 
 from __future__ import annotations
 
 import textwrap
+
+import torch
 
 import shapecalc
 
@@ -39,6 +42,25 @@ class Fusion(nn.Module):
 """
 
 
+INITIAL_STATE = """
+import torch
+import torch.nn as nn
+
+
+class Cell(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = 16
+        self.gates = nn.Linear(8 + 16, 4 * 16)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), self.hidden, device=x.device)
+        c = torch.zeros_like(h) + torch.ones(x.shape[0], 16)
+        i, f, o, g = self.gates(torch.cat([x, h], dim=1)).chunk(4, dim=1)
+        return torch.sigmoid(o) * torch.tanh(torch.sigmoid(f) * c + torch.sigmoid(i) * g)
+"""
+
+
 def _write(tmp_path, source: str):  # noqa: ANN001, ANN202
     path = tmp_path / "model.py"
     path.write_text(textwrap.dedent(source))
@@ -59,3 +81,13 @@ def test_a_submodule_named_meta_is_recorded(tmp_path) -> None:  # noqa: ANN001
     assert [d.code for d in analysis.errors] == ["SC401"]
     assert analysis.errors[0].location.line == 10  # self.meta = nn.Linear(10, 8)
     assert analysis.output_shapes == [(2, 16)]
+
+
+def test_factories_sized_by_the_input_trace(tmp_path) -> None:  # noqa: ANN001
+    path = _write(tmp_path, INITIAL_STATE)
+    analysis = shapecalc.analyze(path, "B,8")
+    assert analysis.diagnostics == []  # traced, so symbolic
+    assert [str(d) for d in analysis.output_shapes[0]] == ["B", "16"]
+    (error,) = shapecalc.analyze(path, "2,9").errors
+    assert (error.code, error.location.line) == ("SC401", 10)  # self.gates = nn.Linear(...)
+    assert torch.zeros is torch._C._VariableFunctions.zeros  # restored after tracing
