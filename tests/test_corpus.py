@@ -52,7 +52,8 @@ CLEAN = sorted((MODELS / "clean").glob("*.py"))
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same'")
 
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>SC\d{3}(?:\s*,\s*SC\d{3})*)\s*$")
-_INPUT = re.compile(r"#\s*shapecalc:.*?\binput=(?P<spec>\S+)")
+_COMMENT = re.compile(r"#\s*shapecalc:")
+_INPUT = re.compile(r"\binput=(?P<spec>\S+)")
 _counter = itertools.count()
 
 
@@ -79,6 +80,8 @@ def declared_inputs(path: Path) -> list[torch.Tensor]:
     """Real tensors for the ``# shapecalc: input=`` comments (concrete sizes, ``:int64``)."""
     tensors = []
     for tok in _comments(path):
+        if not _COMMENT.match(tok.string):
+            continue
         for m in _INPUT.finditer(tok.string):
             dims, _, dtype = m.group("spec").partition(":")
             shape = tuple(int(d) for d in dims.split(",") if d)
