@@ -26,7 +26,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .. import symbolic as sym
-from ..diagnostics import Location
+from ..diagnostics import Diagnostic, Location, Severity
 from ..graph import (
     CONSTANT,
     FUNCTION,
@@ -374,7 +374,33 @@ def graph_from_module(
             graph.add(Node(arg, "input", INPUT))
         graph.recorder = Recorder(module, name, source, source_map, locations, failure)
         return graph
-    return _FxConverter(gm, module, name, source, locations).convert()
+    graph = _FxConverter(gm, module, name, source, locations).convert()
+    graph.frontend_diagnostics.extend(unused_rejections(module, graph, locations))
+    return graph
+
+
+def unused_rejections(
+    module: nn.Module, graph: LayerGraph, locations: Mapping[nn.Module, Location]
+) -> list[Diagnostic]:
+    """SC002 for layers PyTorch refuses to build that the forward never calls: no node
+    reports them, yet the model cannot be built."""
+    called = {node.name for node in graph if node.kind == MODULE}
+    out = []
+    for qualified, sub in module.named_modules():
+        message = sub.__dict__.get("_shapecalc_rejected")
+        if message is None or qualified in called:
+            continue
+        out.append(
+            Diagnostic(
+                "SC002",
+                Severity.ERROR,
+                f"{type(sub).__name__} '{qualified}': PyTorch rejects its arguments: {message} "
+                "(the forward never calls it, but the model cannot be built)",
+                qualified,
+                built_at(locations, sub),
+            )
+        )
+    return out
 
 
 def forward_inputs(module: nn.Module) -> list[str]:
