@@ -69,6 +69,22 @@ _code(
     instead="nn.Conv2d(3, 64, 3, padding=1, stride=2)",
 )
 
+_code(
+    "SC003",
+    "load-failed",
+    E,
+    "The model's file raised while being imported, or the model while being built.",
+    what="shapecalc check imports each file and builds its models (on the meta device, then "
+    "on CPU) as the calculator does. When the user's code raises there, for a reason that "
+    "is not a missing module, the error is reported at the line that raised, and nothing "
+    "else in that model can be checked.",
+    why="The model cannot be constructed, so no training or inference run can start; "
+    "typical causes are layer arguments PyTorch rejects in a layer shapecalc has no rule "
+    "for, and syntax errors.",
+    example="self.attn = nn.MultiheadAttention(embed_dim=10, num_heads=3)",
+    instead="self.attn = nn.MultiheadAttention(embed_dim=12, num_heads=3)",
+)
+
 # ----------------------------------------------------------------------- SC1xx spatial sizes
 _code(
     "SC101",
@@ -591,6 +607,34 @@ _code(
     why="Shapes after it are not checked at symbolic sizes.",
     example="torch.arange(x.size(-1) / 2)",
     instead="Run with concrete sizes (--input 1,3,224,224) to check this part.",
+)
+
+_code(
+    "SC920",
+    "torch-shape-mismatch",
+    E,
+    "A real PyTorch forward gave a layer another shape than shapecalc predicted.",
+    what="Reported by `shapecalc verify` (and `--verify`): at a concrete input size, the model "
+    "ran on CPU and a layer's real output shape differs from the static prediction at that "
+    "size.",
+    why="The prediction is wrong: a shape rule in shapecalc disagrees with PyTorch. This is a "
+    "bug in shapecalc (or a layer whose behaviour shapecalc does not model), not in your model.",
+    example="MaxPool2d 'pool' at H=W=32: shapecalc predicts (1, 6, 15, 15), torch gives "
+    "(1, 6, 16, 16)",
+    instead="Please report it with the message; the first layer listed is where the "
+    "prediction went wrong.",
+)
+_code(
+    "SC921",
+    "torch-verdict-mismatch",
+    E,
+    "shapecalc and a real PyTorch forward disagree on whether an input size is valid.",
+    what="Reported by `shapecalc verify`: at a concrete input size, the static analysis found "
+    "an error but torch ran the forward, or it found none but torch raised.",
+    why="Either a false alarm (torch accepts the size) or a missed error (torch rejects it); "
+    "both mean shapecalc's rules and PyTorch differ somewhere.",
+    example="shapecalc reports SC401 at H=W=31, torch runs the forward",
+    instead="Please report it with the message; the torch error names the layer that failed.",
 )
 
 
