@@ -326,3 +326,34 @@ def test_zoo_symbolic_is_clean(entry) -> None:  # noqa: ANN001
     """At the file's own symbolic input (``B,3,H,W``) too: constraints, never errors."""
     analysis = shapecalc.analyze(f"{entry.path}:{entry.model}")
     assert [d.to_dict() for d in analysis.diagnostics if d.severity >= Severity.WARNING] == []
+
+
+def test_check_command_over_the_corpus() -> None:
+    """``shapecalc check`` over both directories in one run: errors on exactly the expected
+    files, lines and codes (exit 1; the command shows one finding per line and code where
+    a loop builds several bad layers on one line), and nothing at or above warning in the
+    clean ones (exit 0)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from shapecalc.cli import main
+
+    result = CliRunner().invoke(main, ["check", str(MODELS / "bugs"), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    found = {
+        (Path(f["path"]).name, f["line"], f["code"])
+        for f in report["findings"]
+        if f["severity"] == "error"
+    }
+    want = {
+        (path.name, line, code)
+        for path in BUGS
+        for line, code in expectations(path)
+        if severity(code) == Severity.ERROR
+    }
+    assert found == want
+    assert report["errors"] == []
+    clean = CliRunner().invoke(main, ["check", str(MODELS / "clean"), "--fail-on", "warning"])
+    assert clean.exit_code == 0, clean.output
