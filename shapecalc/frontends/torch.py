@@ -279,11 +279,40 @@ class LeafTracer(fx.Tracer):
         originals = {name: getattr(torch, name) for name in _SIZE_FACTORIES}
         for name, fn in originals.items():
             setattr(torch, name, self._factory(fn))
+        patched = self._patch_builtins(root)
         try:
             return super().trace(root, concrete_args)
         finally:
             for name, fn in originals.items():
                 setattr(torch, name, fn)
+            for namespace, name, old in patched:
+                if old is _MISSING:
+                    namespace.pop(name, None)
+                else:
+                    namespace[name] = old
+
+    def _patch_builtins(self, root: Any) -> list[tuple[dict, str, Any]]:
+        """int(), float() and len() of traced sizes (``int(L * (1 - ratio))``,
+        ``int(windows.shape[0] / n)``) become graph nodes: in the user's modules, while
+        tracing, these names resolve to stand-ins that record the call when given a Proxy
+        and otherwise are the builtins (isinstance(k, int) still works)."""
+        if not isinstance(root, nn.Module):
+            return []
+        names = {type(m).__module__ for m in root.modules()}
+        patched = []
+        for module_name in sorted(names):
+            module = sys.modules.get(module_name)
+            if module is None or module_name.split(".")[0] == "torch":
+                continue
+            namespace = vars(module)
+            for name, stand_in in (
+                ("int", _traced_type(builtins.int, self)),
+                ("float", _traced_type(builtins.float, self)),
+                ("len", self._factory(builtins.len)),
+            ):
+                patched.append((namespace, name, namespace.get(name, _MISSING)))
+                namespace[name] = stand_in
+        return patched
 
     def _factory(self, fn: Any) -> Any:
         def factory(*args: Any, **kwargs: Any) -> Any:
@@ -303,6 +332,26 @@ class LeafTracer(fx.Tracer):
 
 
 _SIZE_FACTORIES = ("zeros", "ones", "empty", "full", "rand", "randn", "randint")
+_MISSING = object()
+
+
+def _traced_type(cls: type, tracer: fx.Tracer) -> type:
+    """A stand-in for int or float: calling it with a Proxy records builtins.int(x); as a
+    type in isinstance / issubclass it is the builtin."""
+
+    class Meta(type):
+        def __instancecheck__(self, obj: Any) -> bool:
+            return isinstance(obj, cls)
+
+        def __subclasscheck__(self, sub: type) -> bool:
+            return issubclass(sub, cls)
+
+    def new(_stand_in: type, *args: Any, **kwargs: Any) -> Any:
+        if _holds_proxy((args, kwargs)):
+            return tracer.create_proxy("call_function", cls, args, kwargs)
+        return cls(*args, **kwargs)
+
+    return Meta(cls.__name__, (), {"__new__": new})
 
 
 def _holds_proxy(value: Any) -> bool:

@@ -61,6 +61,28 @@ class Cell(nn.Module):
 """
 
 
+BUILTINS_OF_SIZES = """
+import torch
+import torch.nn as nn
+
+
+def keep_count(x, ratio):
+    assert isinstance(ratio, float) and not isinstance(ratio, int)
+    return int(x.shape[1] * (1 - ratio))
+
+
+class Keep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        k = keep_count(x, 0.5)
+        n = len(x)
+        return self.fc(x[:, :k]).sum(1) + torch.zeros(n, 4)
+"""
+
+
 def _write(tmp_path, source: str):  # noqa: ANN001, ANN202
     path = tmp_path / "model.py"
     path.write_text(textwrap.dedent(source))
@@ -91,3 +113,11 @@ def test_factories_sized_by_the_input_trace(tmp_path) -> None:  # noqa: ANN001
     (error,) = shapecalc.analyze(path, "2,9").errors
     assert (error.code, error.location.line) == ("SC401", 10)  # self.gates = nn.Linear(...)
     assert torch.zeros is torch._C._VariableFunctions.zeros  # restored after tracing
+
+
+def test_int_and_len_of_traced_sizes_trace(tmp_path) -> None:  # noqa: ANN001
+    path = _write(tmp_path, BUILTINS_OF_SIZES)
+    analysis = shapecalc.analyze(path, "3,10,8")
+    assert analysis.diagnostics == []
+    assert analysis.output_shapes == [(3, 4)]
+    assert analysis.graph.fx_module is not None  # traced, not recorded
