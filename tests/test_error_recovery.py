@@ -72,3 +72,13 @@ def test_pixel_shuffle_channels_after_an_error_are_not_guessed() -> None:
     analysis = run_shapecalc(source, {"x": (1, 3, 30, 32)})
     assert errors(analysis) == ["SC105"]
     assert analysis.output_shapes[0][2] is sym.UNKNOWN and analysis.output_shapes[0][3] == 8
+
+
+def test_an_unbatched_input_with_the_wrong_channels_leaves_later_sizes_open() -> None:
+    """(8, 28, 28) into Conv2d(1, ...): torch reads one 8-channel image; the author meant a
+    batch of 8 grey images. The flatten(1) + Linear after it is right for that batch."""
+    source = "nn.Linear(4 * 26 * 26, 10)(nn.Conv2d(1, 4, 3)(x).flatten(1))"
+    assert errors(run_shapecalc(source, {"x": (8, 28, 28)})) == ["SC201"]
+    batched = "nn.Linear(4 * 26 * 26, 10)(nn.Conv2d(2, 4, 3)(x).flatten(1))"
+    assert errors(run_shapecalc(batched, {"x": (8, 1, 28, 28)})) == ["SC201"]
+    assert run_torch(source, {"x": (8, 28, 28)}).error is not None
