@@ -1,22 +1,25 @@
 """The model corpus: small models written as ordinary PyTorch code, buggy and clean.
 
 tests/models/bugs/*.py: each file declares its input (``# shapecalc: input=2,3,32,32``) and
-marks every line where shapecalc must report something with a trailing
-``# expect: SC201`` (several codes, or one code twice for a line that builds two bad layers:
+marks every line where shapecalc must report something with a trailing ``# expect: SC201``
+(several codes, or one code twice for a line that builds two bad layers:
 ``# expect: SC203, SC203``). For each bug model:
 
 1. real torch proves the bug: building the model or a forward at the declared input raises
-   (eval mode, so that no training-only check such as BatchNorm's "more than 1 value per
-   channel" stands in for a shape error), and where torch stops is one of the marked lines
-   (the constructing line of the torch.nn layer that raised, or the forward line of the
-   failing op). Models with only warnings / infos run fine in torch,
-   and the test shows what goes silently wrong instead: the shape a broadcast changes
-   (SC305), the border pixels a stride never reads (SC110);
+   (in eval mode, so that no training-only check such as BatchNorm's "more than 1 value per
+   channel" stands in for a shape error), and torch stops on one of the marked lines (the
+   constructing line of the torch.nn layer that raised, or the line of the failing op).
+   Models with only warnings / infos run fine in torch; the test shows what goes silently
+   wrong instead: the shape a broadcast changes (SC305), the border pixels a stride never
+   reads (SC110);
 2. shapecalc reports exactly the expected errors on exactly the expected lines, every
-   expected warning and info too, and no other warning.
+   expected warning and info too, and no other warning;
+3. ``shapecalc check`` over the directory agrees.
 
-tests/models/clean/*.py and the examples (seed systems and zoo): no error, no warning, and
-the real forward succeeds with the output shape shapecalc computed.
+tests/models/clean/*.py: no error, no warning, and the real forward succeeds with the output
+shape shapecalc computed. The seed systems and the zoo (examples/): no error and no warning
+at a concrete input (with the output shape the zoo recorded from torch) and at the file's
+own symbolic input.
 """
 
 from __future__ import annotations
