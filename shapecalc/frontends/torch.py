@@ -576,6 +576,7 @@ class MetaFallback:
     def __init__(self, graph: LayerGraph) -> None:
         self.graph = graph
         self.evaluated: list[Node] = []
+        self.failed: list[tuple[Node, str]] = []  # torch raises at these sizes: SC113
         gm = graph.fx_module
         self.fx_nodes = {n.name: n for n in gm.graph.nodes} if gm is not None else {}
 
@@ -590,25 +591,47 @@ class MetaFallback:
         if fx_node is None or not _all_concrete((args, kwargs)):
             return None
         try:
-            real_args = _to_meta(tuple(fx_node.args), args)
-            real_kwargs = _to_meta(dict(fx_node.kwargs), dict(kwargs))
-            if fx_node.op == "call_module":
-                # eval mode: shapes don't depend on it, and training-only checks (BatchNorm's
-                # "more than 1 value per channel") are not shape errors
-                fn: Any = _on_meta(self.graph.fx_module.get_submodule(str(fx_node.target)))
-                fn = _EvalCall(fn)
-            elif fx_node.op == "call_method":
-                fn = getattr(real_args[0], str(fx_node.target))
-                real_args = real_args[1:]
-            else:
-                fn = fx_node.target
-            with torch.no_grad(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                out = fn(*real_args, **real_kwargs)
-        except Exception:  # the op fails on meta tensors too: leave it to SC901
+            out = self._run(fx_node, args, kwargs, "meta")
+        except Exception as exc:  # the op fails on meta tensors: SC901, or SC113 below
+            if isinstance(exc, (RuntimeError, IndexError, ValueError)) and not isinstance(
+                exc, NotImplementedError
+            ):
+                self._confirm_on_cpu(node, fx_node, args, kwargs)
             return None
         self.evaluated.append(node)
         return from_torch(out)
+
+    def _run(self, fx_node: fx.Node, args: tuple, kwargs: Mapping[str, Any], device: str) -> Any:
+        real_args = _to_device(tuple(fx_node.args), args, device)
+        real_kwargs = _to_device(dict(fx_node.kwargs), dict(kwargs), device)
+        if fx_node.op == "call_module":
+            # eval mode: shapes don't depend on it, and training-only checks (BatchNorm's
+            # "more than 1 value per channel") are not shape errors
+            module = self.graph.fx_module.get_submodule(str(fx_node.target))
+            fn: Any = _EvalCall(_on_meta(module) if device == "meta" else _on_cpu(module))
+        elif fx_node.op == "call_method":
+            fn = getattr(real_args[0], str(fx_node.target))
+            real_args = real_args[1:]
+        else:
+            fn = fx_node.target
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*real_args, **real_kwargs)
+
+    def _confirm_on_cpu(
+        self, node: Node, fx_node: fx.Node, args: tuple, kwargs: Mapping[str, Any]
+    ) -> None:
+        """Meta kernels can fail where CPU does not (no meta kernel, data-dependent output):
+        the failure is an error only when the op also raises on real CPU tensors of those
+        sizes (zeros; uninitialised weights for a layer)."""
+        try:
+            self._run(fx_node, args, kwargs, "cpu")
+        except (RuntimeError, IndexError, ValueError) as exc:
+            if not isinstance(exc, NotImplementedError):
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                self.failed.append((node, f"{type(exc).__name__}: {first}"))
+        except Exception:  # noqa: BLE001 - anything else is not a shape error
+            pass
 
 
 class _EvalCall:
@@ -646,20 +669,20 @@ def _all_concrete(value: Any) -> bool:
     return not isinstance(value, sym.Expr) and value is not sym.UNKNOWN
 
 
-def _to_meta(original: Any, resolved: Any) -> Any:
-    """The fx argument structure with each graph value replaced: tensors by meta tensors,
-    sizes by the resolved ints; torch constants (dtypes, devices) kept from fx."""
+def _to_device(original: Any, resolved: Any, device: str = "meta") -> Any:
+    """The fx argument structure with each graph value replaced: tensors by meta tensors (or
+    zeros on CPU), sizes by the resolved ints; torch constants (dtypes, devices) kept."""
     if isinstance(original, fx.Node):
-        return _meta_value(resolved)
+        return _device_value(resolved, device)
     if isinstance(original, (tuple, list)) and not isinstance(original, torch.Size):
-        items = [_to_meta(o, r) for o, r in zip(original, resolved)]
+        items = [_to_device(o, r, device) for o, r in zip(original, resolved)]
         return items if isinstance(original, list) else tuple(items)
     if isinstance(original, dict):
-        return {k: _to_meta(v, resolved[k]) for k, v in original.items()}
+        return {k: _to_device(v, resolved[k], device) for k, v in original.items()}
     if isinstance(original, slice):
         return slice(
             *(
-                _to_meta(o, r)
+                _to_device(o, r, device)
                 for o, r in zip(
                     (original.start, original.stop, original.step),
                     (resolved.start, resolved.stop, resolved.step),
@@ -669,12 +692,23 @@ def _to_meta(original: Any, resolved: Any) -> Any:
     return original
 
 
-def _meta_value(value: Any) -> Any:
+def _device_value(value: Any, device: str) -> Any:
     if isinstance(value, TensorValue):
-        return torch.empty(value.shape, dtype=getattr(torch, value.dtype), device="meta")
+        dtype = getattr(torch, value.dtype)
+        if device == "meta":
+            return torch.empty(value.shape, dtype=dtype, device="meta")
+        return torch.zeros(value.shape, dtype=dtype)
     if isinstance(value, (tuple, list)):
-        return type(value)(_meta_value(v) for v in value)
+        return type(value)(_device_value(v, device) for v in value)
     return value
+
+
+def _on_cpu(module: nn.Module) -> nn.Module:
+    if all(t.device.type == "cpu" for t in (*module.parameters(), *module.buffers())):
+        return module
+    import copy
+
+    return copy.deepcopy(module).to_empty(device="cpu")
 
 
 def _on_meta(module: nn.Module) -> nn.Module:

@@ -121,3 +121,37 @@ def test_int_and_len_of_traced_sizes_trace(tmp_path) -> None:  # noqa: ANN001
     assert analysis.diagnostics == []
     assert analysis.output_shapes == [(3, 4)]
     assert analysis.graph.fx_module is not None  # traced, not recorded
+
+
+NO_RULE_OP = """
+import torch.nn as nn
+
+
+class Upsample(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 1)
+        self.register_buffer("repeats", __import__("torch").tensor([1, 2, 1, 2]))
+
+    def forward(self, x):
+        y = self.conv(x).repeat_interleave(2, dim=DIM)
+        return y.repeat_interleave(self.repeats, dim=1)
+"""
+
+
+def test_an_op_without_a_rule_that_torch_rejects_is_an_error(tmp_path) -> None:  # noqa: ANN001
+    """Run on meta tensors, then confirmed on CPU: SC113 at the op's line (non-strict mode,
+    as users run it); the op after it is merely unchecked."""
+    path = _write(tmp_path, NO_RULE_OP.replace("DIM", "4"))
+    analysis = shapecalc.analyze(path, "2,3,8,8", strict=False)
+    assert [(d.code, d.location.line) for d in analysis.errors] == [("SC113", 12)]
+    assert "Dimension out of range" in analysis.errors[0].message
+
+
+def test_an_op_that_only_fails_on_meta_is_not_an_error(tmp_path) -> None:  # noqa: ANN001
+    """repeat_interleave with a tensor of repeats has no meta kernel without output_size;
+    on CPU it runs, so nothing is reported beyond 'not checked'."""
+    path = _write(tmp_path, NO_RULE_OP.replace("DIM", "2"))
+    analysis = shapecalc.analyze(path, "2,3,8,8", strict=False)
+    assert analysis.errors == []
+    assert {d.code for d in analysis.diagnostics} == {"SC901"}
