@@ -223,6 +223,20 @@ _code(
     example="out, idx = pool1(x)\ny = unpool(pool2(out), idx)   # idx belongs to another size",
     instead="Pass the indices returned together with the tensor being unpooled.",
 )
+_code(
+    "SC113",
+    "op-fails-at-size",
+    E,
+    "An op shapecalc has no rule for raises in PyTorch at the sizes it gets.",
+    what="For an op without a shape rule, shapecalc runs the op itself on meta tensors of "
+    "the sizes it receives (at concrete input sizes); when PyTorch raises there and on CPU "
+    "tensors of the same sizes, the op cannot run at this input.",
+    why="The forward pass would stop at this line with PyTorch's error (quoted in the "
+    "message). Without a rule shapecalc cannot say more than PyTorch does: which argument "
+    "to change is in that message.",
+    example="y = x.repeat_interleave(2, dim=4)   # x is 4-D: dimension out of range",
+    instead="Change the op's arguments or its input as PyTorch's message says.",
+)
 
 # ------------------------------------------------------------------ SC2xx channels and inputs
 _code(

@@ -49,6 +49,7 @@ from .torch import (
     module_spec,
     parameter_spec,
     tensor_value,
+    unused_rejections,
 )
 from .torch import from_torch as _from_torch
 
@@ -143,6 +144,7 @@ class Recorder:
     def __call__(self, inputs: list[TensorValue]) -> LayerGraph:
         concrete = [concretise(v) for v in inputs]
         graph = _Session(self, concrete).run()
+        graph.frontend_diagnostics.extend(unused_rejections(self.module, graph, self.locations))
         shapes = ", ".join(format_shape(v.shape) for v in concrete)
         reason = str(self.failure).splitlines()[0] if str(self.failure) else "unknown reason"
         graph.frontend_diagnostics.append(
