@@ -1,0 +1,374 @@
+"""The valid input domain: every condition the layers put on the input sizes, solved exactly.
+
+Sizes that share no condition are solved one at a time (solve_core.solve_last). Sizes that do
+(``6*((H - 8)//2)*((W - 8)//2) == 864``) form a group, whose joint set is a union of boxes
+(a set of H values times a set of W values): the first size is enumerated over its own set,
+the rest solved for each value, and the enumeration stops when interval bounds prove that
+no larger value satisfies the coupled conditions, or that every larger one does. When neither
+is proved within the budget, the group is marked incomplete and says how far it got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import symbolic as sym
+from .solve_core import ENUM_BUDGET, Cond, solve_last
+from .solve_sets import INF, IntSet, TooComplex
+
+Box = tuple[IntSet, ...]
+
+
+@dataclass(frozen=True)
+class SymbolDomain:
+    """The sizes one input symbol can take (its projection, when it is coupled to others)."""
+
+    name: str
+    values: IntSet
+    coupled: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.values.describe(self.name)
+
+    def __contains__(self, x: object) -> bool:
+        return x in self.values
+
+    @property
+    def min(self) -> int | None:
+        return self.values.min
+
+    @property
+    def max(self) -> int | float | None:
+        """The largest size, ``math.inf`` when there is none, None for an empty set."""
+        return self.values.max
+
+    @property
+    def exact(self) -> bool:
+        return self.values.complete
+
+    @property
+    def empty(self) -> bool:
+        return self.values.empty
+
+
+@dataclass(frozen=True)
+class Group:
+    """Sizes tied together by conditions: their joint set, a union of boxes."""
+
+    symbols: tuple[str, ...]
+    boxes: tuple[Box, ...]
+    complete: bool
+    conditions: tuple[str, ...]
+    note: str = ""
+
+    def __contains__(self, point: object) -> bool:
+        if not isinstance(point, Mapping):
+            return False
+        values = [point.get(s) for s in self.symbols]
+        return any(all(v in part for v, part in zip(values, box)) for box in self.boxes)
+
+    @property
+    def empty(self) -> bool:
+        return not self.boxes
+
+    def describe(self, limit: int = 6) -> str:
+        if not self.boxes:
+            return "no size" + ("" if self.complete else f" found ({self.note})")
+        parts = [
+            " and ".join(part.describe(s) for s, part in zip(self.symbols, box))
+            for box in self.boxes[:limit]
+        ]
+        text = "; or ".join(parts)
+        if len(self.boxes) > limit:
+            text += f"; or {len(self.boxes) - limit} more combinations"
+        if not self.complete:
+            text += f" ({self.note})"
+        return text
+
+    def smallest(self) -> dict[str, int] | None:
+        """The point with the fewest elements (then the smallest sizes, in order)."""
+        best = None
+        for box in self.boxes:
+            point = tuple(part.min for part in box)
+            key = (_product(point), max(point, default=0), point)
+            if best is None or key < best[0]:
+                best = (key, point)
+        return None if best is None else dict(zip(self.symbols, best[1]))  # type: ignore[arg-type]
+
+
+def _product(values: Iterable[int]) -> int:
+    out = 1
+    for v in values:
+        out *= v
+    return out
+
+
+class Domain(Mapping[str, SymbolDomain]):
+    """Per input symbol, the exact sizes the model accepts; coupled symbols also as groups.
+
+    ``domain["H"]`` is a SymbolDomain (``str()``: ``H % 16 == 0``); ``point in domain`` for a
+    dict of sizes is exact joint membership; ``domain.empty`` when no input size works, with
+    the conditions responsible in ``domain.culprits``.
+    """
+
+    def __init__(
+        self,
+        symbols: dict[str, SymbolDomain],
+        groups: list[Group],
+        culprits: Sequence[Cond] = (),
+        conds: Sequence[Cond] = (),
+    ) -> None:
+        self._symbols = symbols
+        self.groups = groups
+        self.culprits = [c.source if c.source is not None else c.rel for c in culprits]
+        self._conds = list(conds)
+
+    def __getitem__(self, name: str) -> SymbolDomain:
+        return self._symbols[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._symbols)
+
+    def __len__(self) -> int:
+        return len(self._symbols)
+
+    @property
+    def empty(self) -> bool:
+        return any(d.empty for d in self._symbols.values()) or any(g.empty for g in self.groups)
+
+    @property
+    def exact(self) -> bool:
+        return all(d.exact for d in self._symbols.values()) and all(g.complete for g in self.groups)
+
+    def __contains__(self, point: object) -> bool:
+        if isinstance(point, str):
+            return point in self._symbols
+        if not isinstance(point, Mapping):
+            return False
+        for name, d in self._symbols.items():
+            if name in point and point[name] not in d:
+                return False
+        return all(point in g for g in self.groups if all(s in point for s in g.symbols))
+
+    def smallest(self) -> dict[str, int] | None:
+        out: dict[str, int] = {}
+        for g in self.groups:
+            point = g.smallest()
+            if point is None:
+                return None
+            out.update(point)
+        for name, d in self._symbols.items():
+            if name not in out:
+                if d.min is None:
+                    return None
+                out[name] = d.min
+        return out
+
+    def lines(self) -> list[str]:
+        """One line per independent symbol and per group of coupled symbols."""
+        out = []
+        grouped = {s for g in self.groups for s in g.symbols}
+        for name, d in self._symbols.items():
+            if name not in grouped:
+                out.append(str(d))
+        for g in self.groups:
+            out.append(g.describe())
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __repr__(self) -> str:
+        return f"Domain({'; '.join(self.lines())})"
+
+
+# --------------------------------------------------------------------------------- solving
+
+
+def solve(rels: Iterable[Any], symbols: Sequence[str] = ()) -> Domain:
+    """The domain of ``symbols`` (and any other symbol the relations name) under every
+    relation in ``rels`` (Rel, or Constraint with a ``.rel``)."""
+    conds = [Cond(getattr(r, "rel", r), r if hasattr(r, "rel") else None) for r in rels]
+    conds = [c for c in conds if not sym.is_opaque(c.rel)]
+    names = list(symbols)
+    for c in conds:
+        for s in sorted(c.symbols):
+            if s not in names:
+                names.append(s)
+    for c in conds:
+        if not c.symbols and not c.holds((), ()):
+            return _infeasible(names, conds, [c])
+    singles = {n: _solve_single([c for c in conds if c.symbols == {n}], n) for n in names}
+    culprits: list[Cond] = []
+    for n in names:
+        if singles[n].empty:
+            culprits = _culprits([c for c in conds if c.symbols == {n}], n)
+            break
+    groups = []
+    for group_names in _components([c for c in conds if len(c.symbols) > 1], names):
+        coupled = [c for c in conds if len(c.symbols) > 1 and c.symbols <= set(group_names)]
+        group = _solve_group(coupled, group_names, singles)
+        groups.append(group)
+        if group.empty and group.complete and not culprits:
+            culprits = _group_culprits(conds, group_names, singles)
+    domains: dict[str, SymbolDomain] = {}
+    for n in names:
+        domains[n] = SymbolDomain(n, singles[n])
+    for g in groups:
+        for i, n in enumerate(g.symbols):
+            projection = IntSet()
+            for box in g.boxes:
+                projection = projection | box[i]
+            if not g.complete:
+                projection = IntSet.make(
+                    projection.runs,
+                    projection.start,
+                    projection.period,
+                    projection.residues,
+                    runs=True,
+                    complete=False,
+                    checked=None,
+                )
+            others = tuple(s for s in g.symbols if s != n)
+            domains[n] = SymbolDomain(n, projection, others)
+    return Domain(domains, groups, culprits, conds)
+
+
+def _infeasible(names: list[str], conds: list[Cond], culprits: list[Cond]) -> Domain:
+    return Domain({n: SymbolDomain(n, IntSet()) for n in names}, [], culprits, conds)
+
+
+def _solve_single(conds: list[Cond], name: str) -> IntSet:
+    if not conds:
+        return IntSet.all()
+    try:
+        return solve_last(conds, (name,), ())
+    except TooComplex:
+        return IntSet.make((), None, 1, (), complete=False, checked=0)
+
+
+def _components(conds: list[Cond], names: list[str]) -> list[tuple[str, ...]]:
+    parent = {n: n for n in names}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c in conds:
+        first, *rest = sorted(c.symbols)
+        for r in rest:
+            parent[find(r)] = find(first)
+    groups: dict[str, list[str]] = {}
+    for c in conds:
+        for s in c.symbols:
+            root = find(s)
+            if s not in groups.setdefault(root, []):
+                groups[root].append(s)
+    return [tuple(sorted(g, key=names.index)) for g in groups.values()]
+
+
+class _Budget:
+    def __init__(self, n: int) -> None:
+        self.left = n
+
+
+def _solve_group(coupled: list[Cond], names: tuple[str, ...], singles: dict) -> Group:
+    budget = _Budget(ENUM_BUDGET)
+    texts = tuple(str(c) for c in coupled)
+    try:
+        boxes, complete = _enumerate(coupled, names, (), singles, budget)
+        note = "" if complete else f"enumerated {ENUM_BUDGET - budget.left} values of {names[0]}"
+    except TooComplex as exc:
+        boxes, complete, note = [], False, f"too complex to enumerate: {exc}"
+    return Group(names, tuple(_merge_boxes(boxes)), complete, texts, note)
+
+
+def _enumerate(
+    conds: list[Cond], names: tuple[str, ...], bound: tuple[int, ...], singles: dict, budget
+) -> tuple[list[Box], bool]:
+    depth = len(bound)
+    if depth == len(names) - 1:
+        last = solve_last(conds, names, bound) & singles[names[-1]]
+        return ([(last,)] if not last.empty else []), last.complete
+    name = names[depth]
+    own: IntSet = singles[name]
+    rest = names[depth + 1 :]
+    boxes: list[Box] = []
+    complete = True
+    for v in own:
+        budget.left -= 1
+        if budget.left < 0:
+            return boxes, False
+        sub, sub_complete = _enumerate(conds, names, (*bound, v), singles, budget)
+        complete = complete and sub_complete
+        boxes.extend((IntSet.finite([v]), *box) for box in sub)
+        if v >= (own.max or 0):
+            return boxes, complete
+        env: dict[str, tuple[float, float]] = {n: (b, b) for n, b in zip(names, bound)}
+        env[name] = (v + 1, INF)
+        for r in rest:
+            d = singles[r]
+            env[r] = (d.min or 1, d.max if d.max is not None else INF)
+        verdicts = [verdict(c.rel, env) for c in conds]
+        if any(t is False for t in verdicts):
+            return boxes, complete  # no larger value can satisfy them
+        if all(t is True for t in verdicts):  # every larger value satisfies them
+            tail = own & IntSet.all(v + 1)
+            parts = tuple(singles[r] for r in rest)
+            if not tail.empty and all(not p.empty for p in parts):
+                boxes.append((tail, *parts))
+            return boxes, complete
+    return boxes, complete
+
+
+def _merge_boxes(boxes: list[Box]) -> list[Box]:
+    """Boxes that agree in every part but the first become one."""
+    merged: dict[Box, IntSet] = {}
+    for box in boxes:
+        key = box[1:]
+        merged[key] = merged[key] | box[0] if key in merged else box[0]
+    return [(first, *rest) for rest, first in merged.items()]
+
+
+def verdict(rel: sym.Rel, env: Mapping[str, tuple[float, float]]) -> bool | None:
+    """rel for every size in env's boxes: True, False or None. Interval bounds on the
+    expression as written (products of floors kept whole), then the engine's decide()."""
+    lo, hi = sym.bounds(rel.expr, env)
+    if rel.kind == "eq":
+        if lo > 0 or hi < 0:
+            return False
+        if lo == hi == 0:
+            return True
+    else:
+        if lo >= 0:
+            return True
+        if hi < 0:
+            return False
+    return sym.decide(rel, env)
+
+
+# ------------------------------------------------------------------------------- culprits
+
+
+def _culprits(conds: list[Cond], name: str) -> list[Cond]:
+    """A minimal subset of conds that already admits no size (deletion filter)."""
+    kept = list(conds)
+    for c in list(conds):
+        trial = [k for k in kept if k is not c]
+        if trial and _solve_single(trial, name).empty:
+            kept = trial
+    return kept
+
+
+def _group_culprits(conds: list[Cond], names: tuple[str, ...], singles: dict) -> list[Cond]:
+    relevant = [c for c in conds if c.symbols and c.symbols <= set(names)]
+    kept = list(relevant)
+    for c in list(relevant):
+        trial = [k for k in kept if k is not c]
+        if trial and solve(trial).empty:
+            kept = trial
+    return kept
