@@ -73,6 +73,24 @@ class Group:
     def empty(self) -> bool:
         return not self.boxes
 
+    def box_lines(self, limit: int = 6, near: Mapping[str, int] | None = None) -> list[str]:
+        """One line per box (the box holding ``near`` first), at most ``limit`` of them."""
+        boxes = list(self.boxes)
+        if near is not None:
+            boxes.sort(key=lambda box: not all(near.get(s) in p for s, p in zip(self.symbols, box)))
+        lines = [
+            ("or " if i else "")
+            + " and ".join(part.describe(s) for s, part in zip(self.symbols, box))
+            for i, box in enumerate(boxes[:limit])
+        ]
+        if not lines:
+            lines = ["no input size"]
+        if len(boxes) > limit:
+            lines.append(f"({len(boxes) - limit} more combinations, {len(boxes)} in all)")
+        if not self.complete:
+            lines.append(f"({self.note}; larger sizes not decided)")
+        return lines
+
     def describe(self, limit: int = 6) -> str:
         if not self.boxes:
             return "no size" + ("" if self.complete else f" found ({self.note})")
@@ -171,11 +189,27 @@ class Domain(Mapping[str, SymbolDomain]):
         out = []
         grouped = {s for g in self.groups for s in g.symbols}
         for name, d in self._symbols.items():
-            if name not in grouped:
+            if name not in grouped and d.values != IntSet.all():
                 out.append(str(d))
         for g in self.groups:
             out.append(g.describe())
-        return out
+        return out or ["every size"]
+
+    def to_dict(self) -> dict:
+        return {
+            "conditions": self.lines(),
+            "exact": self.exact,
+            "symbols": {
+                name: {
+                    "text": str(d),
+                    "min": d.min,
+                    "max": None if d.max in (None, INF) else d.max,
+                    "exact": d.exact,
+                    "coupled": list(d.coupled),
+                }
+                for name, d in self._symbols.items()
+            },
+        }
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -331,7 +365,10 @@ def _merge_boxes(boxes: list[Box]) -> list[Box]:
     for box in boxes:
         key = box[1:]
         merged[key] = merged[key] | box[0] if key in merged else box[0]
-    return [(first, *rest) for rest, first in merged.items()]
+    out = [(first, *rest) for rest, first in merged.items()]
+    # the smallest inputs first: fewest elements, then the most nearly square
+    out.sort(key=lambda box: (_product(p.min or 0 for p in box), max(p.min or 0 for p in box)))
+    return out
 
 
 def verdict(rel: sym.Rel, env: Mapping[str, tuple[float, float]]) -> bool | None:

@@ -245,6 +245,8 @@ def _describe_runs(runs: tuple[tuple[int, int], ...], name: str) -> list[str]:
         return [f"{runs[0][0]} <= {name} <= {runs[0][1]}"]
     if total <= 12:
         values = [x for a, b in runs for x in range(a, b + 1)]
+        if len(values) == 1:
+            return [f"{name} == {values[0]}"]
         return [f"{name} in {{{', '.join(map(str, values))}}}"]
     parts: list[str] = []
     singles: list[int] = []

@@ -72,6 +72,21 @@ def model_entry(analysis: Any) -> dict:
         "layers": layers,
         "constraints": [str(c) for c in analysis.constraints],
         "diagnostics": [d.to_dict() for d in sorted(analysis.diagnostics, key=_key)],
+        **solved(analysis),
+    }
+
+
+def solved(analysis: Any) -> dict:
+    """``valid_inputs`` (null without symbols): the exact domain per symbol (``conditions``,
+    ``symbols``: text, min, max, exact, coupled), the ``smallest`` input and the ``lossless``
+    sizes; ``fc``: per Linear whose in_features depends on the symbols, its formula and
+    declared value (shapecalc.solve)."""
+    from ..solve import fc_sizes, section_dict
+
+    fcs = fc_sizes(analysis) if analysis.symbols else []
+    return {
+        "valid_inputs": section_dict(analysis),
+        "fc": [{"layer": f.layer, "formula": str(f.formula), "declared": f.declared} for f in fcs],
     }
 
 
