@@ -84,10 +84,18 @@ def check_feasible(analysis: Any) -> None:
 # --------------------------------------------------------------------------------- reports
 
 
+def has_size_symbols(analysis: Any) -> bool:
+    """Some input size other than a batch (dim 0) is a symbol."""
+    batch = {s for t in analysis.inputs[:1] for s in sym.free_symbols(t.shape[0] if t.ndim else 0)}
+    return any(s not in batch for s in analysis.symbols) or bool(analysis.raw_constraints)
+
+
 def section(analysis: Any) -> list[tuple[str, str]]:
     """The calculator's "valid inputs" rows for an analysis at symbolic sizes: the domain
     (a box of coupled sizes per line), the smallest input, the sizes that lose no pixels,
     and each size-dependent Linear's in_features."""
+    if not has_size_symbols(analysis):
+        return []
     if any(d.code != "SC904" for d in analysis.errors):
         return []  # sizes cannot help a model that is wrong at every size
     dom = domain(analysis)
@@ -98,12 +106,23 @@ def section(analysis: Any) -> list[tuple[str, str]]:
         rows.append(("smallest input", _shape_text(smallest)))
     if strided_windows(analysis) and not dom.empty:
         rows.extend(_labelled("no pixel loss", _domain_lines(lossless(analysis))))
-    for fc in fc_sizes(analysis):
+    rows.extend(unchecked(analysis))
+    for fc in fc_sizes(analysis, twin=False):
         text = f"{fc.layer}: in_features = {fc.formula}"
         if fc.declared is not None:
             text += f", declared {fc.declared}"
         rows.append(("fc", text))
     return rows
+
+
+def unchecked(analysis: Any) -> list[tuple[str, str]]:
+    """A row saying which layers had no shape rule: past them nothing adds conditions, so
+    the sizes shown may be too many."""
+    names = sorted({d.layer or "?" for d in analysis.diagnostics if d.code in ("SC901", "SC903")})
+    if not names:
+        return []
+    shown = ", ".join(f"'{n}'" for n in names[:3]) + (", ..." if len(names) > 3 else "")
+    return [("not checked", f"shapes after {shown} (no shape rule): sizes may be too many")]
 
 
 def _labelled(label: str, lines: list[str]) -> list[tuple[str, str]]:
@@ -129,8 +148,8 @@ def _shape_text(shape: Any) -> str:
 
 
 def section_dict(analysis: Any) -> dict | None:
-    """The JSON form of the section (None when the input has no symbols)."""
-    if not analysis.symbols:
+    """The JSON form of the section (None when no input size is a symbol)."""
+    if not has_size_symbols(analysis):
         return None
     dom = domain(analysis)
     smallest = min_input(analysis, dom)
@@ -162,17 +181,24 @@ def fc_report(analysis: Any, want: int | None = None) -> tuple[str, dict, bool]:
         lines.append("")
     if sizes:
         lines.pop()
-    if twin.symbols:
+    errors = [d for d in analysis.errors if d.code != "SC904"]
+    if twin.symbols and not errors:
         smallest = min_input(twin, dom)
         rows = _labelled("valid inputs", _domain_lines(dom, limit=6))
         if smallest is not None:
             rows.append(("smallest input", _shape_text(smallest)))
         if strided_windows(twin) and not dom.empty:
             rows.extend(_labelled("no pixel loss", _domain_lines(lossless(twin))))
+        rows.extend(unchecked(twin))
         where = ", ".join(f"{t}" for t in twin.inputs)
         lines.extend(["", f"for input {where}:"])
         width = max(len(k) for k, _ in rows)
         lines.extend(f"{k:<{width}}  {v}".rstrip() for k, v in rows)
+    if errors:  # wrong at every size: no input size can help, say why instead
+        from .report.text import diagnostic_line
+
+        lines.append("")
+        lines.extend(diagnostic_line(d, analysis.source or analysis.name) for d in errors)
     entry = {
         "name": analysis.name,
         "source": analysis.source or None,

@@ -218,11 +218,14 @@ def _value(arg: Any, analysis: Any) -> Any:
     return analysis.values.get(arg.node) if isinstance(arg, Ref) else arg
 
 
-def fc_sizes(analysis: Any, *, want: int | None = None, every: bool = False) -> list[FcSize]:
+def fc_sizes(
+    analysis: Any, *, want: int | None = None, every: bool = False, twin: bool = True
+) -> list[FcSize]:
     """Per Linear whose in_features depends on the input sizes (every Linear with
     ``every=True``): the formula, the value at the given input, the declared value, the edit,
-    and the sizes for which the declared value (and ``want``) is what it receives."""
-    twin, at = symbolic_twin(analysis)
+    and the sizes for which the declared value (and ``want``) is what it receives. With
+    ``twin`` (the default) concrete sizes are generalised to symbols to get the formula."""
+    twin, at = symbolic_twin(analysis) if twin else (analysis, {})
     base_values = {node.name: got for node, got, _ in linear_nodes(analysis)}
     sized = []
     for node, formula, declared in linear_nodes(twin):

@@ -83,7 +83,7 @@ def solved(analysis: Any) -> dict:
     declared value (shapecalc.solve)."""
     from ..solve import fc_sizes, section_dict
 
-    fcs = fc_sizes(analysis) if analysis.symbols else []
+    fcs = fc_sizes(analysis, twin=False) if analysis.symbols else []
     return {
         "valid_inputs": section_dict(analysis),
         "fc": [{"layer": f.layer, "formula": str(f.formula), "declared": f.declared} for f in fcs],
