@@ -40,10 +40,15 @@ def domain(analysis: Any) -> Domain:
 
 def min_input(analysis: Any, dom: Domain | None = None) -> Any:
     """The smallest valid input shape (a tuple; a list of tuples for several inputs), or
-    None when no input size is valid (or the domain could not be decided)."""
+    None when no input size is valid or the domain could not be decided exactly."""
     dom = domain(analysis) if dom is None else dom
-    point = dom.smallest()
-    if point is None or dom.empty:
+    if not dom.exact:
+        return None
+    return _shape_at(analysis, dom.smallest())
+
+
+def _shape_at(analysis: Any, point: dict[str, int] | None) -> Any:
+    if point is None:
         return None
     shapes = []
     for t in analysis.inputs:
@@ -101,9 +106,7 @@ def section(analysis: Any) -> list[tuple[str, str]]:
     dom = domain(analysis)
     rows: list[tuple[str, str]] = []
     rows.extend(_labelled("valid inputs", _domain_lines(dom)))
-    smallest = min_input(analysis, dom)
-    if smallest is not None:
-        rows.append(("smallest input", _shape_text(smallest)))
+    rows.extend(_smallest(analysis, dom))
     if strided_windows(analysis) and not dom.empty:
         rows.extend(_labelled("no pixel loss", _domain_lines(lossless(analysis))))
     rows.extend(unchecked(analysis))
@@ -123,6 +126,14 @@ def unchecked(analysis: Any) -> list[tuple[str, str]]:
         return []
     shown = ", ".join(f"'{n}'" for n in names[:3]) + (", ..." if len(names) > 3 else "")
     return [("not checked", f"shapes after {shown} (no shape rule): sizes may be too many")]
+
+
+def _smallest(analysis: Any, dom: Domain) -> list[tuple[str, str]]:
+    """The smallest input; when the domain is not exact, the smallest one found, said so."""
+    shape = _shape_at(analysis, dom.smallest()) if not dom.empty else None
+    if shape is None:
+        return []
+    return [("smallest input" if dom.exact else "smallest found", _shape_text(shape))]
 
 
 def _labelled(label: str, lines: list[str]) -> list[tuple[str, str]]:
@@ -183,10 +194,8 @@ def fc_report(analysis: Any, want: int | None = None) -> tuple[str, dict, bool]:
         lines.pop()
     errors = [d for d in analysis.errors if d.code != "SC904"]
     if twin.symbols and not errors:
-        smallest = min_input(twin, dom)
         rows = _labelled("valid inputs", _domain_lines(dom, limit=6))
-        if smallest is not None:
-            rows.append(("smallest input", _shape_text(smallest)))
+        rows.extend(_smallest(twin, dom))
         if strided_windows(twin) and not dom.empty:
             rows.extend(_labelled("no pixel loss", _domain_lines(lossless(twin))))
         rows.extend(unchecked(twin))

@@ -31,6 +31,7 @@ from .symbolic import Rel
 PERIOD_LIMIT = 4096  # residues examined one by one
 SCAN_LIMIT = 4096  # sizes evaluated one by one when an expression is not periodic
 ENUM_BUDGET = 20_000  # values of a coupled size enumerated in all
+TIME_BUDGET = 0.25  # seconds a group of coupled sizes may take before it is reported unfinished
 
 
 # ----------------------------------------------------------------------------- conditions

@@ -10,12 +10,13 @@ is proved within the budget, the group is marked incomplete and says how far it 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import symbolic as sym
-from .solve_core import ENUM_BUDGET, Cond, solve_last
+from .solve_core import ENUM_BUDGET, TIME_BUDGET, Cond, solve_last
 from .solve_sets import INF, IntSet, TooComplex
 
 Box = tuple[IntSet, ...]
@@ -306,8 +307,15 @@ def _components(conds: list[Cond], names: list[str]) -> list[tuple[str, ...]]:
 
 
 class _Budget:
-    def __init__(self, n: int) -> None:
+    """Values a coupled enumeration may visit, and the time it may take."""
+
+    def __init__(self, n: int, seconds: float = TIME_BUDGET) -> None:
         self.left = n
+        self.deadline = time.perf_counter() + seconds
+
+    def spend(self) -> bool:
+        self.left -= 1
+        return self.left >= 0 and time.perf_counter() < self.deadline
 
 
 def _solve_group(coupled: list[Cond], names: tuple[str, ...], singles: dict) -> Group:
@@ -315,7 +323,8 @@ def _solve_group(coupled: list[Cond], names: tuple[str, ...], singles: dict) -> 
     texts = tuple(str(c) for c in coupled)
     try:
         boxes, complete = _enumerate(coupled, names, (), singles, budget)
-        note = "" if complete else f"enumerated {ENUM_BUDGET - budget.left} values of {names[0]}"
+        done = ENUM_BUDGET - max(budget.left, 0)
+        note = "" if complete else f"stopped after {done} values of {names[0]}"
     except TooComplex as exc:
         boxes, complete, note = [], False, f"too complex to enumerate: {exc}"
     return Group(names, tuple(_merge_boxes(boxes)), complete, texts, note)
@@ -334,8 +343,7 @@ def _enumerate(
     boxes: list[Box] = []
     complete = True
     for v in own:
-        budget.left -= 1
-        if budget.left < 0:
+        if not budget.spend():
             return boxes, False
         sub, sub_complete = _enumerate(conds, names, (*bound, v), singles, budget)
         complete = complete and sub_complete

@@ -6,7 +6,10 @@
 "column"}}]}]}``. A shape is a list of ints and strings holding Python integer expressions
 over the input symbols (``"(H - 12)//4"``); an unknown dim is null; a layer whose output is a
 tuple of tensors has a list of shapes; a non-tensor output has a null shape. Every constraint
-is a Python boolean expression over the symbols (``"H >= 12"``).
+is a Python boolean expression over the symbols (``"H >= 12"``). ``valid_inputs`` (null unless
+an input size is a symbol) and ``fc`` hold what the solver makes of the constraints
+(shapecalc/solve.py): the exact domain, the smallest input, the sizes that lose no pixels,
+and each size-dependent Linear's in_features.
 """
 
 from __future__ import annotations
