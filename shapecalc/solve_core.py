@@ -31,7 +31,8 @@ from .symbolic import Rel
 PERIOD_LIMIT = 4096  # residues examined one by one
 SCAN_LIMIT = 4096  # sizes evaluated one by one when an expression is not periodic
 ENUM_BUDGET = 20_000  # values of a coupled size enumerated in all
-TIME_BUDGET = 0.25  # seconds a group of coupled sizes may take before it is reported unfinished
+WORK_BUDGET = 20_000  # residue solves and scanned sizes a group of coupled sizes may use
+WORK = [0]  # residue solves and scanned sizes so far (a deterministic measure of effort)
 
 
 # ----------------------------------------------------------------------------- conditions
@@ -258,6 +259,7 @@ def _solve_periodic(
         for c in live:
             fn = c.fn(args)
             degree = c.info(name)[0]
+            WORK[0] += 1
             g = lambda k, fn=fn, r=r: fn(*bound, r + period * k)  # noqa: E731
             ks = _intersect(ks, _allowed(c, g, degree))
             if not ks:
@@ -291,6 +293,7 @@ def _from_residues(period: int, per_residue: dict[int, list[tuple[int, float]]])
 def _scan(live: Sequence[Cond], args: tuple[str, ...], bound: tuple[int, ...]) -> IntSet:
     """Not periodic: decide size by size up to SCAN_LIMIT, then the tail with bounds."""
     name = args[len(bound)]
+    WORK[0] += SCAN_LIMIT
     members = [v for v in range(1, SCAN_LIMIT + 1) if all(c.holds(args, (*bound, v)) for c in live)]
     env = {a: (v, v) for a, v in zip(args, bound)}
     env[name] = (SCAN_LIMIT + 1, INF)

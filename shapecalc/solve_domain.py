@@ -10,13 +10,12 @@ is proved within the budget, the group is marked incomplete and says how far it 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import symbolic as sym
-from .solve_core import ENUM_BUDGET, TIME_BUDGET, Cond, solve_last
+from .solve_core import ENUM_BUDGET, WORK, WORK_BUDGET, Cond, solve_last
 from .solve_sets import INF, IntSet, TooComplex
 
 Box = tuple[IntSet, ...]
@@ -307,15 +306,16 @@ def _components(conds: list[Cond], names: list[str]) -> list[tuple[str, ...]]:
 
 
 class _Budget:
-    """Values a coupled enumeration may visit, and the time it may take."""
+    """Values a coupled enumeration may visit, and the work (solve_core.WORK) it may do."""
 
-    def __init__(self, n: int, seconds: float = TIME_BUDGET) -> None:
+    def __init__(self, n: int, work: int = WORK_BUDGET) -> None:
         self.left = n
-        self.deadline = time.perf_counter() + seconds
+        self.shifted: dict[tuple[str, ...], list] = {}
+        self.work_limit = WORK[0] + work
 
     def spend(self) -> bool:
         self.left -= 1
-        return self.left >= 0 and time.perf_counter() < self.deadline
+        return self.left >= 0 and WORK[0] < self.work_limit
 
 
 def _solve_group(coupled: list[Cond], names: tuple[str, ...], singles: dict) -> Group:
@@ -324,7 +324,7 @@ def _solve_group(coupled: list[Cond], names: tuple[str, ...], singles: dict) -> 
     try:
         boxes, complete = _enumerate(coupled, names, (), singles, budget)
         done = ENUM_BUDGET - max(budget.left, 0)
-        note = "" if complete else f"stopped after {done} values of {names[0]}"
+        note = "" if complete else f"stopped after {done} values of {', '.join(names[:-1])}"
     except TooComplex as exc:
         boxes, complete, note = [], False, f"too complex to enumerate: {exc}"
     return Group(names, tuple(_merge_boxes(boxes)), complete, texts, note)
@@ -342,7 +342,7 @@ def _enumerate(
     rest = names[depth + 1 :]
     boxes: list[Box] = []
     complete = True
-    for v in own:
+    for i, v in enumerate(own):
         if not budget.spend():
             return boxes, False
         sub, sub_complete = _enumerate(conds, names, (*bound, v), singles, budget)
@@ -352,10 +352,9 @@ def _enumerate(
             return boxes, complete
         env: dict[str, tuple[float, float]] = {n: (b, b) for n, b in zip(names, bound)}
         env[name] = (v + 1, INF)
-        for r in rest:
-            d = singles[r]
-            env[r] = (d.min or 1, d.max if d.max is not None else INF)
-        verdicts = [verdict(c.rel, env) for c in conds]
+        verdicts = [
+            _tail_verdict(rel, env, i % 32 == 0) for rel in _shifted(conds, rest, singles, budget)
+        ]
         if any(t is False for t in verdicts):
             return boxes, complete  # no larger value can satisfy them
         if all(t is True for t in verdicts):  # every larger value satisfies them
@@ -365,6 +364,43 @@ def _enumerate(
                 boxes.append((tail, *parts))
             return boxes, complete
     return boxes, complete
+
+
+def _shifted(conds: list[Cond], rest: tuple[str, ...], singles: dict, budget: _Budget) -> list:
+    """Each cond with every size in ``rest`` written as its lowest value plus a size >= 0
+    (``W = 10 + W__shift``), and the range of that size: computed once per depth."""
+    if rest not in budget.shifted:
+        shift: dict[str, sym.Dim] = {}
+        env: dict[str, tuple[float, float]] = {}
+        for r in rest:
+            d = singles[r]
+            lo = d.min or 1
+            hi = d.max if d.max is not None else INF
+            shift[r] = sym.symbol(f"{r}__shift") + lo
+            env[f"{r}__shift"] = (0, hi - lo)
+        budget.shifted[rest] = [
+            (c.rel, sym.Rel(c.kind, sym.subs(c.rel.expr, shift)), env) for c in conds
+        ]
+    return budget.shifted[rest]
+
+
+def _tail_verdict(rels: tuple, env: dict, full: bool) -> bool | None:
+    """A cond for every larger value of the enumerated size: interval bounds on the cond with
+    the other sizes shifted to start at 0; now and then the engine's decide() as well."""
+    original, shifted, shift_env = rels
+    both = {**env, **shift_env}
+    lo, hi = sym.bounds(shifted.expr, both)
+    if shifted.kind == "eq":
+        if lo > 0 or hi < 0:
+            return False
+        if lo == hi == 0:
+            return True
+    else:
+        if lo >= 0:
+            return True
+        if hi < 0:
+            return False
+    return sym.decide(shifted, both) if full else None
 
 
 def _merge_boxes(boxes: list[Box]) -> list[Box]:
@@ -393,7 +429,30 @@ def verdict(rel: sym.Rel, env: Mapping[str, tuple[float, float]]) -> bool | None
             return True
         if hi < 0:
             return False
-    return sym.decide(rel, env)
+    decided = sym.decide(rel, env)
+    if decided is None:
+        decided = _shifted_verdict(rel, env)
+    return decided
+
+
+def _shifted_verdict(rel: sym.Rel, env: Mapping[str, tuple[float, float]]) -> bool | None:
+    """Bounds after moving each size's lower bound into the expression: with H = lo + H',
+    ``H*(W - 1) - 1`` over H >= 3, W >= 2 becomes ``H'*W' + H' + 3*W' + 2`` over H', W' >= 0,
+    whose bounds are tight where the unshifted ones are not."""
+    shift: dict[str, sym.Dim] = {}
+    shifted_env: dict[str, tuple[float, float]] = {}
+    for name in sym.free_symbols(rel.expr):
+        lo, hi = env.get(name, (1, INF))
+        if lo == -INF:
+            return None
+        fresh = f"{name}__shift"
+        shift[name] = sym.symbol(fresh) + int(lo)
+        shifted_env[fresh] = (0, hi - lo)
+    expr = sym.subs(rel.expr, shift)
+    lo, hi = sym.bounds(expr, shifted_env)
+    if rel.kind == "eq":
+        return False if lo > 0 or hi < 0 else None
+    return True if lo >= 0 else (False if hi < 0 else None)
 
 
 # ------------------------------------------------------------------------------- culprits
