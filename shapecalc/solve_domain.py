@@ -355,6 +355,8 @@ def _enumerate(
         verdicts = [
             _tail_verdict(rel, env, i % 32 == 0) for rel in _shifted(conds, rest, singles, budget)
         ]
+        if i % 8 == 7 and not all(t is not None for t in verdicts):
+            verdicts = _full_verdicts(conds, names, bound, name, v, singles)
         if any(t is False for t in verdicts):
             return boxes, complete  # no larger value can satisfy them
         if all(t is True for t in verdicts):  # every larger value satisfies them
@@ -382,6 +384,19 @@ def _shifted(conds: list[Cond], rest: tuple[str, ...], singles: dict, budget: _B
             (c.rel, sym.Rel(c.kind, sym.subs(c.rel.expr, shift)), env) for c in conds
         ]
     return budget.shifted[rest]
+
+
+def _full_verdicts(
+    conds: list[Cond], names: tuple[str, ...], bound: tuple, name: str, v: int, singles: dict
+) -> list[bool | None]:
+    """Every cond for all values above v, with the enumerated size shifted too (so that
+    ``(H - 1)*W == 1`` is seen to fail for every H >= 3): slower, so run now and then."""
+    env: dict[str, tuple[float, float]] = {n: (b, b) for n, b in zip(names, bound)}
+    env[name] = (v + 1, INF)
+    for r in names[len(bound) + 1 :]:
+        d = singles[r]
+        env[r] = (d.min or 1, d.max if d.max is not None else INF)
+    return [verdict(c.rel, env) for c in conds]
 
 
 def _tail_verdict(rels: tuple, env: dict, full: bool) -> bool | None:
