@@ -67,7 +67,7 @@ def check_feasible(analysis: Any) -> None:
     conditions conflict."""
     if not analysis.raw_constraints:
         return
-    dom = domain(analysis)
+    dom = solve(analysis.constraints, analysis.symbols, feasibility=True)
     if not dom.empty:
         return
     culprits = [c for c in dom.culprits if hasattr(c, "rel")]

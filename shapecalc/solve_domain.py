@@ -50,7 +50,8 @@ class SymbolDomain:
 
     @property
     def empty(self) -> bool:
-        return self.values.empty
+        """Proven empty (an unfinished search that found nothing is not)."""
+        return self.values.empty and self.values.complete
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class Group:
 
     @property
     def empty(self) -> bool:
-        return not self.boxes
+        """Proven empty (an unfinished search that found nothing is not)."""
+        return not self.boxes and self.complete
 
     def box_lines(self, limit: int = 6, near: Mapping[str, int] | None = None) -> list[str]:
         """One line per box (the box holding ``near`` first), at most ``limit`` of them."""
@@ -221,9 +223,11 @@ class Domain(Mapping[str, SymbolDomain]):
 # --------------------------------------------------------------------------------- solving
 
 
-def solve(rels: Iterable[Any], symbols: Sequence[str] = ()) -> Domain:
+def solve(rels: Iterable[Any], symbols: Sequence[str] = (), *, feasibility: bool = False) -> Domain:
     """The domain of ``symbols`` (and any other symbol the relations name) under every
-    relation in ``rels`` (Rel, or Constraint with a ``.rel``)."""
+    relation in ``rels`` (Rel, or Constraint with a ``.rel``). With ``feasibility`` the
+    enumeration of coupled sizes stops at the first combination that works (and on a small
+    budget): enough to tell an empty domain, which is all SC904 needs."""
     conds = [Cond(getattr(r, "rel", r), r if hasattr(r, "rel") else None) for r in rels]
     conds = [c for c in conds if not sym.is_opaque(c.rel)]
     names = list(symbols)
@@ -237,15 +241,15 @@ def solve(rels: Iterable[Any], symbols: Sequence[str] = ()) -> Domain:
     singles = {n: _solve_single([c for c in conds if c.symbols == {n}], n) for n in names}
     culprits: list[Cond] = []
     for n in names:
-        if singles[n].empty:
+        if singles[n].empty and singles[n].complete:
             culprits = _culprits([c for c in conds if c.symbols == {n}], n)
             break
     groups = []
     for group_names in _components([c for c in conds if len(c.symbols) > 1], names):
         coupled = [c for c in conds if len(c.symbols) > 1 and c.symbols <= set(group_names)]
-        group = _solve_group(coupled, group_names, singles)
+        group = _solve_group(coupled, group_names, singles, feasibility)
         groups.append(group)
-        if group.empty and group.complete and not culprits:
+        if group.empty and not culprits:
             culprits = _group_culprits(conds, group_names, singles)
     domains: dict[str, SymbolDomain] = {}
     for n in names:
@@ -311,6 +315,7 @@ class _Budget:
     def __init__(self, n: int, work: int = WORK_BUDGET) -> None:
         self.left = n
         self.shifted: dict[tuple[str, ...], list] = {}
+        self.first_only = False
         self.work_limit = WORK[0] + work
 
     def spend(self) -> bool:
@@ -318,8 +323,11 @@ class _Budget:
         return self.left >= 0 and WORK[0] < self.work_limit
 
 
-def _solve_group(coupled: list[Cond], names: tuple[str, ...], singles: dict) -> Group:
-    budget = _Budget(ENUM_BUDGET)
+def _solve_group(
+    coupled: list[Cond], names: tuple[str, ...], singles: dict, feasibility: bool = False
+) -> Group:
+    budget = _Budget(ENUM_BUDGET, WORK_BUDGET // 10 if feasibility else WORK_BUDGET)
+    budget.first_only = feasibility
     texts = tuple(str(c) for c in coupled)
     try:
         boxes, complete = _enumerate(coupled, names, (), singles, budget)
@@ -348,6 +356,8 @@ def _enumerate(
         sub, sub_complete = _enumerate(conds, names, (*bound, v), singles, budget)
         complete = complete and sub_complete
         boxes.extend((IntSet.finite([v]), *box) for box in sub)
+        if boxes and budget.first_only:
+            return boxes, False
         if v >= (own.max or 0):
             return boxes, complete
         env: dict[str, tuple[float, float]] = {n: (b, b) for n, b in zip(names, bound)}
@@ -478,7 +488,8 @@ def _culprits(conds: list[Cond], name: str) -> list[Cond]:
     kept = list(conds)
     for c in list(conds):
         trial = [k for k in kept if k is not c]
-        if trial and _solve_single(trial, name).empty:
+        found = _solve_single(trial, name) if trial else None
+        if found is not None and found.empty and found.complete:
             kept = trial
     return kept
 
@@ -488,6 +499,6 @@ def _group_culprits(conds: list[Cond], names: tuple[str, ...], singles: dict) ->
     kept = list(relevant)
     for c in list(relevant):
         trial = [k for k in kept if k is not c]
-        if trial and solve(trial).empty:
+        if trial and solve(trial, feasibility=True).empty:
             kept = trial
     return kept
