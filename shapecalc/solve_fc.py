@@ -68,7 +68,7 @@ def symbolic_inputs(inputs: list[TensorValue]) -> tuple[list[TensorValue], dict[
 def symbolic_twin(analysis: Any) -> tuple[Any, dict[str, int]]:
     """(an analysis of the same graph at symbolic sizes, the given value of each new symbol).
     The analysis itself when it cannot be redone (a graph recorded at one size)."""
-    from .propagate import propagate
+    from .propagate import propagate, strict_default
 
     graph = analysis.graph
     if graph.recorder is not None or hasattr(graph, "recorded"):
@@ -76,7 +76,12 @@ def symbolic_twin(analysis: Any) -> tuple[Any, dict[str, int]]:
     inputs, at = symbolic_inputs(list(analysis.inputs))
     if not at:
         return analysis, {}
-    twin = propagate(graph, inputs)
+    try:
+        twin = propagate(graph, inputs)
+    except Exception:
+        if strict_default():
+            raise
+        return analysis, {}  # a rule that cannot take symbols: the concrete sizes only
     return twin, at
 
 
@@ -226,41 +231,33 @@ def fc_sizes(
     and the sizes for which the declared value (and ``want``) is what it receives. With
     ``twin`` (the default) concrete sizes are generalised to symbols to get the formula."""
     twin, at = symbolic_twin(analysis) if twin else (analysis, {})
-    base_values = {node.name: got for node, got, _ in linear_nodes(analysis)}
+    formulas = {node.name: got for node, got, _ in linear_nodes(twin)}
     sized = []
-    for node, formula, declared in linear_nodes(twin):
-        if not every and not sym.free_symbols(formula):
-            continue
-        sized.append((node, formula, declared))
-    own = {node.name for node, _, _ in sized}
+    for node, got, declared in linear_nodes(analysis):
+        formula = formulas.get(node.name, got)
+        if formula is sym.UNKNOWN:
+            formula = got
+        value = got if isinstance(got, int) else _at(formula, at)
+        dependent = bool(sym.free_symbols(formula))
+        wrong = declared is not None and value is not None and value != declared
+        if every or dependent or wrong:
+            sized.append((node, formula, declared, value))
+    own = {node.name for node, *_ in sized}
     others = [c for c in twin.constraints if not (c.layer in own and c.code == "SC401")]
     out = []
-    for node, formula, declared in sized:
-        value = _at(formula, at)
-        if value is None:
-            got = base_values.get(node.name)
-            value = got if isinstance(got, int) else None
-        right = None
-        if declared is not None and sym.free_symbols(formula):
+    for node, formula, declared, value in sized:
+        dependent = bool(sym.free_symbols(formula))
+        right = wanted = edit = None
+        if declared is not None and dependent:
             right = solve([*others, sym.eq(formula, declared)], twin.symbols)
-        wanted = None
-        if want is not None and sym.free_symbols(formula):
+        if want is not None and dependent:
             wanted = solve([*others, sym.eq(formula, want)], twin.symbols)
-        edit = None
         if declared is not None and value is not None and value != declared:
             edit = linear_edit(node, value)
+        op = _short(node.op)
         out.append(
             FcSize(
-                node.name,
-                _short(node.op),
-                node.location,
-                declared,
-                formula,
-                value,
-                edit,
-                right,
-                want,
-                wanted,
+                node.name, op, node.location, declared, formula, value, edit, right, want, wanted
             )
         )
     return out
