@@ -11,7 +11,7 @@ from typing import Any
 
 from . import symbolic as sym
 from .diagnostics import Diagnostic, Severity
-from .solve_domain import Domain, Group, SymbolDomain, solve
+from .solve_domain import Domain, Group, SymbolDomain, link_text, solve
 from .solve_fc import FcSize, describe_sizes, fc_sizes, lossless, strided_windows, symbolic_twin
 from .solve_sets import IntSet
 
@@ -146,10 +146,11 @@ def _domain_lines(dom: Domain, limit: int = 4) -> list[str]:
     lines = []
     grouped = {s for g in dom.groups for s in g.symbols}
     for name, d in dom.items():
-        if name not in grouped and d.values != IntSet.all():
+        if name not in grouped and name not in dom.links and d.values != IntSet.all():
             lines.append(str(d))
     for g in dom.groups:
         lines.extend(g.box_lines(limit))
+    lines.extend(link_text(y, x, k) for y, (x, k) in dom.links.items())
     return lines or ["every size"]
 
 

@@ -142,6 +142,7 @@ class Domain(Mapping[str, SymbolDomain]):
     ) -> None:
         self._symbols = symbols
         self.groups = groups
+        self.links: dict[str, tuple[str, int]] = {}  # Y: (X, k) meaning Y == X + k
         self.culprits = [c.source if c.source is not None else c.rel for c in culprits]
         self._conds = list(conds)
 
@@ -170,6 +171,9 @@ class Domain(Mapping[str, SymbolDomain]):
         for name, d in self._symbols.items():
             if name in point and point[name] not in d:
                 return False
+        for y, (x, k) in self.links.items():
+            if y in point and x in point and point[y] != point[x] + k:
+                return False
         return all(point in g for g in self.groups if all(s in point for s in g.symbols))
 
     def smallest(self) -> dict[str, int] | None:
@@ -180,10 +184,12 @@ class Domain(Mapping[str, SymbolDomain]):
                 return None
             out.update(point)
         for name, d in self._symbols.items():
-            if name not in out:
+            if name not in out and name not in self.links:
                 if d.min is None:
                     return None
                 out[name] = d.min
+        for y, (x, k) in self.links.items():
+            out[y] = out[x] + k
         return out
 
     def lines(self) -> list[str]:
@@ -191,10 +197,11 @@ class Domain(Mapping[str, SymbolDomain]):
         out = []
         grouped = {s for g in self.groups for s in g.symbols}
         for name, d in self._symbols.items():
-            if name not in grouped and d.values != IntSet.all():
+            if name not in grouped and name not in self.links and d.values != IntSet.all():
                 out.append(str(d))
         for g in self.groups:
             out.append(g.describe())
+        out.extend(link_text(y, x, k) for y, (x, k) in self.links.items())
         return out or ["every size"]
 
     def to_dict(self) -> dict:
@@ -220,6 +227,12 @@ class Domain(Mapping[str, SymbolDomain]):
         return f"Domain({'; '.join(self.lines())})"
 
 
+def link_text(y: str, x: str, k: int) -> str:
+    if k == 0:
+        return " == ".join(sorted((x, y)))
+    return f"{y} == {x} {'+' if k > 0 else '-'} {abs(k)}"
+
+
 # --------------------------------------------------------------------------------- solving
 
 
@@ -235,6 +248,7 @@ def solve(rels: Iterable[Any], symbols: Sequence[str] = (), *, feasibility: bool
         for s in sorted(c.symbols):
             if s not in names:
                 names.append(s)
+    conds, links = _eliminate(conds)
     for c in conds:
         if not c.symbols and not c.holds((), ()):
             return _infeasible(names, conds, [c])
@@ -271,7 +285,60 @@ def solve(rels: Iterable[Any], symbols: Sequence[str] = (), *, feasibility: bool
                 )
             others = tuple(s for s in g.symbols if s != n)
             domains[n] = SymbolDomain(n, projection, others)
-    return Domain(domains, groups, culprits, conds)
+    for y, (x, k, source) in links.items():
+        domains[y] = SymbolDomain(y, domains[x].values.shifted(k), (x,))
+        domains[x] = SymbolDomain(x, domains[x].values, (*domains[x].coupled, y))
+        if culprits and any(x in c.symbols for c in culprits):
+            culprits.append(source)
+    dom = Domain(domains, groups, culprits, conds)
+    dom.links = {y: (x, k) for y, (x, k, _) in links.items()}
+    return dom
+
+
+def _eliminate(conds: list[Cond]) -> tuple[list[Cond], dict[str, tuple[str, int, Cond]]]:
+    """Equalities ``Y == X + k`` between two sizes (a square input's ``H == W``) remove Y:
+    it is substituted everywhere, the conditions on it become conditions on X, and Y is
+    read back as X + k. Enumerating such a diagonal pair by pair would never end."""
+    links: dict[str, tuple[str, int, Cond]] = {}
+    while True:
+        found = next((c for c in conds if _linear_pair(c) is not None), None)
+        if found is None:
+            return conds, links
+        x, y, k = _linear_pair(found)  # type: ignore[misc]
+        value = sym.symbol(x) + k
+        conds = [
+            Cond(sym.Rel(c.kind, sym.subs(c.rel.expr, {y: value})), c.source)
+            for c in conds
+            if c is not found
+        ]
+        conds.append(Cond(sym.ge(value, 1), found.source))  # y is a size too
+        for z, (target, kz, src) in list(links.items()):
+            if target == y:
+                links[z] = (x, kz + k, src)
+        links[y] = (x, k, found)
+
+
+def _linear_pair(c: Cond) -> tuple[str, str, int] | None:
+    """(X, Y, k) when c is ``Y - X - k == 0`` (either sign), else None."""
+    e = c.rel.expr
+    if c.kind != "eq" or len(c.symbols) != 2 or not isinstance(e, sym.Expr):
+        return None
+    coeffs: dict[str, int] = {}
+    for monomial, coeff in e.terms.items():
+        if monomial == ():
+            continue
+        if len(monomial) != 1 or monomial[0][1] != 1 or not isinstance(monomial[0][0], sym.Symbol):
+            return None
+        coeffs[monomial[0][0].name] = coeff
+    if sorted(coeffs.values()) != [-1, 1]:
+        return None
+    y = next(n for n, v in coeffs.items() if v == 1)
+    x = next(n for n, v in coeffs.items() if v == -1)
+    k = -e.terms.get((), 0)  # y - x - k == 0 -> y == x + k
+    a, b = sorted((x, y))
+    if (y, x) != (b, a):  # keep the name that comes first (H rather than W)
+        return y, x, -k
+    return x, y, k
 
 
 def _infeasible(names: list[str], conds: list[Cond], culprits: list[Cond]) -> Domain:

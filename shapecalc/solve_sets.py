@@ -136,6 +136,19 @@ class IntSet:
         return max(self.start or 1, last)
 
     # algebra --------------------------------------------------------------------------------
+    def shifted(self, k: int) -> IntSet:
+        """{x + k for x in self}, sizes below 1 dropped."""
+        runs = [(max(a + k, 1), b + k) for a, b in self.runs if b + k >= 1]
+        if self.start is None:
+            return IntSet.make(runs, None, 1, (), runs=True, complete=self.complete,
+                               checked=self.checked)  # fmt: skip
+        start = self.start + k
+        if start < 1:
+            start = 1
+        res = {(r + k) % self.period for r in self.residues}
+        return IntSet.make(runs, start, self.period, res, runs=True, complete=self.complete,
+                           checked=self.checked)  # fmt: skip
+
     def union(self, other: IntSet) -> IntSet:
         return _combine(self, other, lambda a, b: a or b)
 

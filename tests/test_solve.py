@@ -95,6 +95,24 @@ def test_coupled_sizes_match_brute_force(sh, sw, channels, target, use_ge):
         assert brute(rels, point)
 
 
+@settings(deadline=None)
+@given(st.lists(condition(H), max_size=2), st.lists(condition(W), max_size=2), st.integers(-5, 5))
+def test_sizes_tied_by_an_equality_match_brute_force(on_h, on_w, k):
+    """``H == W + k`` (a square input when k is 0): W is read off H, never enumerated."""
+    rels = [*on_h, *on_w, sym.eq(H, W + k)]
+    dom = solve(rels, ["H", "W"])
+    assert dom.exact
+    for hh in range(1, 80):
+        for ww in (hh - k, hh - k + 1, hh + 3):
+            env = {"H": hh, "W": ww}
+            if ww >= 1:
+                assert (env in dom) == brute(rels, env), (env, [str(r) for r in rels], str(dom))
+    point = dom.smallest()
+    assert (point is None) == dom.empty
+    if point is not None:
+        assert brute(rels, point)
+
+
 @given(st.lists(st.integers(-50, 50), min_size=1, max_size=5))
 def test_sign_pieces_of_a_polynomial(coeffs: list[int]):
     def g(k: int) -> int:
