@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import symbolic as sym
-from .solve_core import ENUM_BUDGET, WORK, WORK_BUDGET, Cond, solve_last
+from .solve_core import ENUM_BUDGET, WORK, WORK_BUDGET, Cond, compile_expr, solve_last
 from .solve_sets import INF, IntSet, TooComplex
 
 Box = tuple[IntSet, ...]
@@ -417,10 +417,18 @@ def _enumerate(
     rest = names[depth + 1 :]
     boxes: list[Box] = []
     complete = True
+    key_fns = _key_fns(conds, names, depth)
+    seen: dict[tuple, tuple[list[Box], bool]] = {}
     for i, v in enumerate(own):
         if not budget.spend():
             return boxes, False
-        sub, sub_complete = _enumerate(conds, names, (*bound, v), singles, budget)
+        key = None if key_fns is None else tuple(f(*bound, v) for f in key_fns)
+        if key is not None and key in seen:
+            sub, sub_complete = seen[key]
+        else:
+            sub, sub_complete = _enumerate(conds, names, (*bound, v), singles, budget)
+            if key is not None:
+                seen[key] = (sub, sub_complete)
         complete = complete and sub_complete
         boxes.extend((IntSet.finite([v]), *box) for box in sub)
         if boxes and budget.first_only:
@@ -443,6 +451,28 @@ def _enumerate(
                 boxes.append((tail, *parts))
             return boxes, complete
     return boxes, complete
+
+
+def _key_fns(conds: list[Cond], names: tuple[str, ...], depth: int) -> list | None:
+    """Functions of the sizes fixed so far whose values decide the rest of the problem: the
+    floors that hold the enumerated size (``(H - 8)//2``). Sizes that give the same values
+    give the same answer, so a stride-12 floor is solved once per 12 sizes. None when the
+    enumerated size also appears bare or next to a size not yet fixed."""
+    name = names[depth]
+    fixed = set(names[: depth + 1])
+    fns = []
+    for c in conds:
+        if not isinstance(c.rel.expr, sym.Expr):
+            continue
+        for monomial in c.rel.expr.terms:
+            for atom, _ in monomial:
+                free = sym._atom_symbols(atom)
+                if name not in free:
+                    continue
+                if isinstance(atom, sym.Symbol) or not free <= fixed:
+                    return None
+                fns.append(compile_expr(sym._atom_expr(atom), names[: depth + 1]))
+    return fns
 
 
 def _shifted(conds: list[Cond], rest: tuple[str, ...], singles: dict, budget: _Budget) -> list:
