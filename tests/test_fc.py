@@ -203,3 +203,29 @@ def test_concrete_sizes_become_symbols():
     )
     assert [str(t) for t in inputs] == ["(B, 3, H, W)", "(B, T2)", "(B, 16, L3)"]
     assert at == {"B": 2, "H": 32, "W": 40, "T2": 7, "L3": 5}
+
+
+def test_an_undecided_domain_says_so(tmp_path):
+    """x.view(-1, 400) ties the batch to H and W by a divisibility that has no end: the
+    solver stops, says how far it got, and gives no smallest input."""
+    path = model_file(
+        tmp_path,
+        """
+        class ViewNet(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 16, 5)
+                self.pool = nn.MaxPool2d(2, 2)
+                self.fc = nn.Linear(16 * 5 * 5, 10)
+
+            def forward(self, x):
+                return self.fc(self.pool(self.conv(x)).view(-1, 16 * 5 * 5))
+        """,
+    )
+    analysis = shapecalc.analyze(path, "B,3,H,W")
+    domain = analysis.domain()
+    assert not domain.exact and not domain.empty
+    assert analysis.min_input() is None
+    assert {"B": 1, "H": 14, "W": 14} in domain  # 16 * 5 * 5 = 400 elements: one row
+    table = analysis.table()
+    assert "larger sizes not decided" in table and "smallest found" in table
