@@ -47,9 +47,20 @@ class Constraint:
 
 
 @dataclass(frozen=True)
+class Inferred:
+    """What a lazy layer (LazyLinear, LazyConv2d) learns from its input: the constructor
+    arguments it leaves out (``in_features``) and the parameter count it will have once
+    materialised (None when that depends on a symbolic size)."""
+
+    params: Mapping[str, Any]
+    param_count: int | None = None
+
+
+@dataclass(frozen=True)
 class LayerResult:
     node: Node
     value: Any
+    inferred: Inferred | None = None
 
     @property
     def name(self) -> str:
@@ -65,7 +76,14 @@ class LayerResult:
 
     @property
     def params(self) -> int:
-        return self.node.spec.param_count if self.node.spec else 0
+        """The layer's parameter count; a lazy layer's once materialised, when known."""
+        own = self.node.spec.param_count if self.node.spec else 0
+        return own + ((self.inferred.param_count or 0) if self.inferred else 0)
+
+    @property
+    def trainable(self) -> int:
+        own = self.node.spec.trainable if self.node.spec else 0
+        return own + ((self.inferred.param_count or 0) if self.inferred else 0)
 
     @property
     def shape(self) -> tuple[Dim, ...] | None:
@@ -131,6 +149,12 @@ class RuleContext:
             return rel
         return self.assumptions.decide(rel)
 
+    def infer(self, params: Mapping[str, Any], param_count: Any = None) -> None:
+        """A lazy layer's constructor arguments learnt from its input, and the parameter count
+        it will have once materialised (an int, or a symbolic size: not counted)."""
+        count = param_count if isinstance(param_count, int) else None
+        self.analysis.inferred[self.node.name] = Inferred(dict(params), count)
+
     def concrete(self, value: Any, what: str) -> Any:
         """value when it holds no symbolic size; else report SC905 and return None."""
         if _is_symbolic_value(value):
@@ -157,6 +181,7 @@ class Analysis:
     layers: list[LayerResult] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     raw_constraints: list[Constraint] = field(default_factory=list)
+    inferred: dict[str, Inferred] = field(default_factory=dict)  # by node name
     assumptions: Assumptions = field(default_factory=Assumptions)
 
     @property
@@ -300,7 +325,7 @@ def propagate(
             value = _apply(analysis, node, strict, fallback)
         analysis.values[node.name] = value
         if node.kind != OUTPUT:
-            analysis.layers.append(LayerResult(node, value))
+            analysis.layers.append(LayerResult(node, value, analysis.inferred.get(node.name)))
     if analysis.raw_constraints:
         _check_feasible(analysis, strict)
     return analysis

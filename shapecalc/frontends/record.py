@@ -306,12 +306,15 @@ class _Session(TorchFunctionMode):
             out, error = _FAILED, exc
         if out is not _FAILED and not _has_tensor(out):
             return out  # sizes, dims, flags: they enter later ops as literals
+        # arguments first: reading an element of a tuple output adds getitem nodes, which
+        # must take their names before this node does
+        node_args, node_kwargs = self._arg(tuple(op_args)), self._arg(dict(kwargs))
         node = Node(
             self.graph.unique_name(op.rsplit(".", 1)[-1].strip("_") or "op"),
             op,
             kind,
-            self._arg(tuple(op_args)),
-            self._arg(dict(kwargs)),
+            node_args,
+            node_kwargs,
             location=self.rec.source_map.innermost(sys._getframe(), stop=(self.stop_code,)),
         )
         if out is _FAILED:
@@ -326,12 +329,13 @@ class _Session(TorchFunctionMode):
             self.depth += 1
             try:
                 op = module_op(module)
+                node_args, node_kwargs = self._arg(args), self._arg(kwargs)
                 node = Node(
                     self.graph.unique_name(qualname),
                     op,
                     MODULE,
-                    self._arg(args),
-                    self._arg(kwargs),
+                    node_args,
+                    node_kwargs,
                     spec=module_spec(module, op, self.counted),
                     location=built_at(self.rec.locations, module),
                     call_location=self.rec.source_map.innermost(

@@ -34,6 +34,7 @@ from ..graph import (
     METHOD,
     MODULE,
     OUTPUT,
+    LayerArgs,
     LayerGraph,
     LayerSpec,
     Node,
@@ -87,12 +88,36 @@ def _lazy_unknown(module: nn.Module) -> dict[str, Any]:
     }
 
 
+def _activation_name(activation: Any) -> Any:
+    """A Transformer layer's activation as its constructor takes it: ``"relu"`` for F.relu, the
+    module's arguments for an nn.GELU() (shown ``GELU()``), the callable's name otherwise."""
+    if isinstance(activation, str):
+        return activation
+    if isinstance(activation, nn.Module):
+        op = module_op(activation)
+        return LayerArgs(op, module_params(activation, op))
+    return getattr(activation, "__name__", repr(activation))
+
+
+def _first_layer_activation(model: nn.Module) -> dict[str, Any]:
+    layers = getattr(getattr(model, "encoder", None), "layers", None)
+    if not layers or not hasattr(layers[0], "activation"):
+        return {}
+    return {"activation": _activation_name(layers[0].activation)}
+
+
 # torch stores a few constructor arguments under other names (or only through what they built)
 ADAPTERS: dict[str, Any] = {
     "MultiheadAttention": lambda m: {
         "bias": m.in_proj_bias is not None,
         "add_bias_kv": m.bias_k is not None,
+        # torch stores kdim=None as embed_dim: shown as the user wrote it, both mean the same
+        "kdim": None if m.kdim == m.embed_dim else m.kdim,
+        "vdim": None if m.vdim == m.embed_dim else m.vdim,
     },
+    "TransformerEncoderLayer": lambda m: {"activation": _activation_name(m.activation)},
+    "TransformerDecoderLayer": lambda m: {"activation": _activation_name(m.activation)},
+    "Transformer": _first_layer_activation,
 }
 
 
@@ -124,7 +149,8 @@ def module_params(module: nn.Module, op: str) -> dict[str, Any]:
         if inspect.ismethod(value):
             params[name] = missing
         elif isinstance(value, nn.Module):
-            params[name] = module_params(value, module_op(value))
+            sub = module_op(value)
+            params[name] = LayerArgs(sub, module_params(value, sub))
         elif isinstance(p.default, bool) and (value is None or isinstance(value, torch.Tensor)):
             params[name] = value is not None  # ``bias``: a Parameter or None
         else:
