@@ -99,8 +99,8 @@ def section(analysis: Any) -> list[tuple[str, str]]:
     """The calculator's "valid inputs" rows for an analysis at symbolic sizes: the domain
     (a box of coupled sizes per line), the smallest input, the sizes that lose no pixels,
     and each size-dependent Linear's in_features."""
-    if not has_size_symbols(analysis):
-        return []
+    if not analysis.raw_constraints:
+        return []  # every size works: "conditions  none" says it already
     if any(d.code != "SC904" for d in analysis.errors):
         return []  # sizes cannot help a model that is wrong at every size
     dom = domain(analysis)
