@@ -1,8 +1,9 @@
 """Constraints -> the valid input domain, the smallest input, FC sizing, the pixel-loss hint.
 
 The entry points behind ``Analysis.domain()``, ``.min_input()``, ``.fc_sizes()`` and
-``shapecalc fc``; the solving itself is in solve_core (one size, exactly), solve_domain
-(coupled sizes, the Domain result) and solve_fc (Linear layers, strided windows).
+``shapecalc fc``; the solving itself is in solve_sets (exact sets of sizes), solve_core (one
+size, exactly), solve_domain (coupled sizes), solve_result (the answer classes) and solve_fc
+(Linear layers, strided windows).
 """
 
 from __future__ import annotations
