@@ -23,6 +23,8 @@ from .frontends.harness import assert_agrees
 
 MODELS = sorted((Path(__file__).resolve().parent / "models" / "unseen").glob("*.py"))
 SPATIAL = {3: ["L"], 4: ["H", "W"], 5: ["T", "H", "W"]}
+# forwards torch.fx cannot trace (Python control flow on sizes): recorded per input instead
+RECORDED: set[str] = set()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,6 +56,7 @@ def test_the_corpus_is_there():
 @pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
 def test_concrete_input_agrees_with_torch(path: Path):
     loaded = only_model(path)
+    assert (loaded.graph.fx_module is None) == (path.stem in RECORDED), loaded.notes
     analysis = assert_agrees(loaded, loaded.inputs)
     internal = [f"{d.code} {d.message}" for d in analysis.diagnostics if d.code.startswith("SC9")]
     assert not internal, internal

@@ -306,9 +306,12 @@ class LeafTracer(fx.Tracer):
         for name, fn in originals.items():
             setattr(torch, name, self._factory(fn))
         patched = self._patch_builtins(root)
+        proxy_len = fx.Proxy.__len__
+        fx.Proxy.__len__ = _piece_len(proxy_len)  # list(x.chunk(2, 1)) asks for len first
         try:
             return super().trace(root, concrete_args)
         finally:
+            fx.Proxy.__len__ = proxy_len
             for name, fn in originals.items():
                 setattr(torch, name, fn)
             for namespace, name, old in patched:
@@ -340,6 +343,15 @@ class LeafTracer(fx.Tracer):
                 namespace[name] = stand_in
         return patched
 
+    def iter(self, obj: fx.Proxy) -> Any:
+        """Iterating the pieces of a chunk or split whose count the code fixes
+        (``list(x.chunk(2, 1))``, ``for part in x.split([a, b], 1)``): one getitem per
+        piece. fx itself only unpacks into a fixed number of names (``a, b = ...``)."""
+        count = _piece_count(obj.node)
+        if count is None:
+            return super().iter(obj)
+        return iter([obj[i] for i in range(count)])
+
     def _factory(self, fn: Any) -> Any:
         def factory(*args: Any, **kwargs: Any) -> Any:
             if _holds_proxy((args, kwargs)):
@@ -355,6 +367,35 @@ class LeafTracer(fx.Tracer):
                 sys._getframe(1), stop=(fx.Tracer.trace.__code__,)
             )
         return node
+
+
+def _piece_len(original: Any) -> Any:
+    def length(proxy: fx.Proxy) -> int:
+        count = _piece_count(proxy.node)
+        return original(proxy) if count is None else count
+
+    return length
+
+
+def _piece_count(node: fx.Node) -> int | None:
+    """How many tensors a chunk / split node returns when its arguments say so without the
+    input's size: chunk(n) of a dim that n divides, split with a list of sizes. (A chunk of
+    a size n does not divide may return fewer pieces: its getitem rule reports the index.)"""
+    if node.op == "call_method":
+        name = node.target
+    elif node.op == "call_function" and node.target in (torch.chunk, torch.split):
+        name = node.target.__name__
+    else:
+        return None
+    args = list(node.args[1:])
+    if name == "chunk":
+        chunks = node.kwargs.get("chunks", args[0] if args else None)
+        return chunks if isinstance(chunks, int) and chunks > 0 else None
+    if name in ("split", "split_with_sizes"):
+        key = "split_size_or_sections" if node.op == "call_function" else "split_size"
+        sizes = node.kwargs.get(key, node.kwargs.get("split_sizes", args[0] if args else None))
+        return len(sizes) if isinstance(sizes, (list, tuple)) else None
+    return None
 
 
 _SIZE_FACTORIES = ("zeros", "ones", "empty", "full", "rand", "randn", "randint")

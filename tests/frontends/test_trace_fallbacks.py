@@ -155,3 +155,35 @@ def test_an_op_that_only_fails_on_meta_is_not_an_error(tmp_path) -> None:  # noq
     analysis = shapecalc.analyze(path, "2,3,8,8", strict=False)
     assert analysis.errors == []
     assert {d.code for d in analysis.diagnostics} == {"SC901"}
+
+
+ITERATED_PIECES = """
+import torch
+import torch.nn as nn
+
+
+class CSP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 4, 3, padding=1)
+        self.head = nn.Conv2d(20, 8, 1)
+
+    def forward(self, x):
+        y = list(x.chunk(2, 1))
+        y.extend(self.conv(y[-1]) for _ in range(2))
+        parts = [p * 2 for p in torch.split(x, [2, 6], dim=1)]
+        z = torch.cat(y + parts, 1)
+        return self.head(z[:, : len(x.split([3, 5], 1)) * 10])
+"""
+
+
+def test_chunks_and_splits_of_a_fixed_count_iterate(tmp_path) -> None:  # noqa: ANN001
+    """list(x.chunk(2, 1)) (YOLOv8's C2f) and a loop over split pieces trace symbolically."""
+    path = _write(tmp_path, ITERATED_PIECES)
+    analysis = shapecalc.analyze(path, "B,8,H,W")
+    assert analysis.diagnostics == []
+    assert analysis.graph.fx_module is not None  # traced, not recorded
+    assert [str(d) for d in analysis.output_shapes[0]] == ["B", "8", "H", "W"]
+    errors = shapecalc.analyze(path, "2,6,5,5").errors  # two chunks of 3 into a conv of 4
+    assert errors[0].code == "SC201"
+    assert torch.fx.Proxy.__len__.__module__ == "torch.fx.proxy"  # restored after tracing
