@@ -417,6 +417,12 @@ def _floordiv_int(n: Expr, d: int, canonical: bool = False) -> Dim:
         d //= g
     if d == 1:
         inner: Dim = plus(Expr.make(rest), const)
+    elif sum(d - c for c in rest.values()) < sum(rest.values()):
+        # mostly -P: (k*d - P + c)//d == k - (P - c + d - 1)//d, so that a padding to a
+        # multiple, H + (w - H % w) % w, comes out as w*((H + w - 1)//w) (a multiple of w)
+        whole = dict(_terms(add(Expr.make(whole), Expr.make({m: 1 for m in rest}))))
+        flipped = Expr.make({m: d - c for m, c in rest.items()})
+        inner = mul(_floordiv_int(plus(flipped, d - 1 - const), d, canonical), -1)
     else:
         inner = _nested_floor(rest, const, d, canonical)
     return plus(Expr.make(whole), inner)
@@ -458,7 +464,17 @@ def exact_div(a: Dim, b: Dim) -> Dim | None:
         return None
     if a == b:
         return 1
-    # multivariate division by leading terms (graded order); exact iff remainder vanishes
+    quotient = _poly_div(a, b)
+    if quotient is None and isinstance(a, Expr):
+        # floors spelt apart: B*((H + 6)//8) / ((H - 2)//8 + 1) divides in the unique form
+        ca, cb = canon(a), canon(b)
+        if (ca, cb) != (a, b):
+            quotient = exact_div(ca, cb)
+    return quotient
+
+
+def _poly_div(a: Dim, b: Expr) -> Dim | None:
+    """Multivariate division by leading terms (graded order); exact iff remainder vanishes."""
     bterms = sorted(b.terms.items(), key=lambda mc: _mono_order(mc[0]))
     lead_m, lead_c = bterms[0]
     remainder = dict(_terms(a))

@@ -256,3 +256,26 @@ def test_valid_unet_skip_never_matches():
     up = 2 * ((H - 4) // 2 - 4)
     assert sym.decide(sym.eq(skip, up)) is False
     assert sym.decide(sym.eq(H, (H + 1) // 2)) is None  # equal at H = 1
+
+
+@given(st.integers(-60, 60), st.integers(1, 9), st.integers(1, 9), st.integers(-20, 20))
+def test_floor_of_a_mostly_negative_numerator(h, d, k, c):
+    """(c - k*H)//d (and the padding to a multiple, H + (d - H % d) % d) evaluate as Python
+    does; the padded size is a multiple of d."""
+    H = sym.symbol("H")
+    e = sym.floordiv(c - k * H, d)
+    assert sym.evaluate(e, {"H": h}) == (c - k * h) // d
+    padded = H + (d - H % d) % d
+    assert sym.evaluate(padded, {"H": h}) == h + (d - h % d) % d
+    assert padded % d == 0
+    if d > 2:  # for d = 2 it stays 2*H - 2*(H//2), which the engine does not equate to this
+        assert sym.decide(sym.eq(padded, d * ((H + d - 1) // d))) is True
+
+
+def test_exact_division_sees_floors_spelt_apart():
+    """Swin's int(windows / (Hp * Wp / w / w)): (H - 2)//8 + 1 and (H + 6)//8 are one floor."""
+    B, H, W = sym.symbol("B"), sym.symbol("H"), sym.symbol("W")
+    a = B * sym.floordiv(H + 6, 8) * sym.floordiv(W + 6, 8)
+    b = (sym.floordiv(H - 2, 8) + 1) * (sym.floordiv(W - 2, 8) + 1)
+    assert sym.exact_div(a, b) == B
+    assert sym.exact_div(a + 1, b) is None
