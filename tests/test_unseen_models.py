@@ -24,7 +24,7 @@ from .frontends.harness import assert_agrees
 MODELS = sorted((Path(__file__).resolve().parent / "models" / "unseen").glob("*.py"))
 SPATIAL = {3: ["L"], 4: ["H", "W"], 5: ["T", "H", "W"]}
 # forwards torch.fx cannot trace (Python control flow on sizes): recorded per input instead
-RECORDED: set[str] = set()
+RECORDED = {"dynamic_resize"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -73,3 +73,14 @@ def test_symbolic_input_verifies(path: Path):
     bad = [line for r in v.disagreements for line in (r.torch_error, *map(str, r.mismatches))]
     assert v.ok, bad
     assert v.ran and any(r.torch_ok for r in v.ran)
+
+
+def test_a_window_padded_to_a_multiple_has_the_plain_domain():
+    """Swin pads H, W up to a multiple of the window (``(w - W % w) % w``) before cutting
+    windows: every size the patch conv accepts works, and the padded size is a multiple."""
+    analysis = analyze_loaded(
+        only_model(MODELS[0].parent / "swin_window.py"), [to_input("B,3,H,W")]
+    )
+    assert [str(c.rel) for c in analysis.raw_constraints] == ["H >= 2", "W >= 2"]
+    assert analysis.diagnostics == []
+    assert analysis.min_input() == (1, 3, 2, 2)
