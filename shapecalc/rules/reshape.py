@@ -23,6 +23,8 @@ from .sizes import (
     check_sizes_nonnegative,
     dim_arg,
     dtype_name,
+    int_arg,
+    is_integral,
     is_size,
     size_args,
 )
@@ -697,6 +699,64 @@ def repeat(ctx: Any, self: TensorValue, *repeats: Any) -> Any:
         return OPAQUE
     counts = size_args(ctx, repeats, "repeat counts")
     return OPAQUE if counts is None else repeat_core(ctx, self, counts)
+
+
+@shape_rule(
+    "torch.repeat_interleave",
+    "Tensor.repeat_interleave",
+    examples=[
+        ok("x.repeat_interleave(2, dim=1)", (2, 6, 4), x=(2, 3, 4)),
+        ok("x.repeat_interleave(2)", (48,), x=(2, 3, 4)),
+        ok("torch.repeat_interleave(x, 3, dim=-1)", (2, 3, 12), x=(2, 3, 4)),
+        ok("x.repeat_interleave(0, dim=1)", (2, 0, 4), x=(2, 3, 4)),
+        ok(
+            "x.repeat_interleave(x.new_ones(3).long() * 2, dim=1, output_size=6)",
+            (2, 6, 4),
+            x=(2, 3, 4),
+        ),
+        bad("x.repeat_interleave(-1, dim=1)", "SC405", x=(2, 3, 4)),
+        bad("x.repeat_interleave(2, dim=3)", "SC404", x=(2, 3, 4)),
+        bad("x.repeat_interleave(x.new_ones(2).long(), dim=1)", "SC306", x=(2, 3, 4)),
+        bad("x.repeat_interleave(2, dim=1, output_size=7)", "SC306", x=(2, 3, 4)),
+    ],
+)
+def repeat_interleave(
+    ctx: Any, input: TensorValue, repeats: Any = None, dim: Any = None, *, output_size: Any = None
+) -> Any:
+    """Each element repeated along dim (the flattened input when dim is None). A tensor of
+    repeats (one count, or one per element along dim) makes the size its sum, known only
+    through output_size; torch.repeat_interleave(counts) alone gives (sum of counts,)."""
+    if repeats is None:  # torch.repeat_interleave(repeats): the indices, data-dependent
+        return input.with_shape((UNKNOWN if output_size is None else output_size,))
+    if dim is None:
+        x, d = input.with_shape((numel(input.shape),)), 0
+    else:
+        d = dim_arg(ctx, dim, input.ndim, scalar=False)
+        if d is None:
+            return OPAQUE
+        x = input
+    size = x.shape[d]
+    out: Any = UNKNOWN
+    if isinstance(repeats, TensorValue):
+        if repeats.ndim > 1:
+            ctx.report("SC306", f"{ctx.layer}: repeats must be a 0-D or 1-D tensor, got {repeats}")
+        elif not is_integral(repeats.dtype, include_bool=False):
+            ctx.report("SC207", f"{ctx.layer}: repeats must be integers, got {repeats.dtype}")
+        elif repeats.ndim == 1 and repeats.shape[0] != 1:
+            ctx.expect_eq(repeats.shape[0], size, "SC306", "repeat counts (one per element)")
+    else:
+        count = int_arg(ctx, repeats, "repeats")
+        if count is None:
+            return OPAQUE
+        if count < 0:
+            ctx.report("SC405", f"{ctx.layer}: repeats must be non-negative, got {count}")
+            return OPAQUE
+        out = size * count
+    if output_size is not None:
+        if out is not UNKNOWN:
+            ctx.expect_eq(output_size, out, "SC306", "output_size")
+        out = output_size
+    return x.with_shape(x.shape[:d] + (out,) + x.shape[d + 1 :])
 
 
 def tile_core(ctx: Any, x: TensorValue, dims: Any) -> Any:
