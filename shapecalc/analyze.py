@@ -176,12 +176,39 @@ def analyze_loaded(
     return analysis
 
 
+def _declared_instance(loaded: LoadedModel, values: list[TensorValue]) -> list[TensorValue] | None:
+    """The file's declared concrete inputs when they are an instance of ``values`` (same
+    ranks and dtypes, equal concrete sizes, each symbol one size throughout), else None."""
+    declared = loaded.inputs or []
+    if len(declared) != len(values) or not any(v.is_symbolic for v in values):
+        return None
+    env: dict[str, int] = {}
+    for want, have in zip(values, declared):
+        if want.ndim != have.ndim or want.dtype != have.dtype or have.is_symbolic:
+            return None
+        for w, h in zip(want.shape, have.shape):
+            if isinstance(w, int):
+                if w != h:
+                    return None
+            elif sym.free_symbols(w) != {str(w)} or env.setdefault(str(w), h) != h:
+                return None
+    return list(declared)
+
+
 def _record(loaded: LoadedModel, values: list[TensorValue]) -> LayerGraph:
     from .frontends.record import RecordingFailed
 
     try:
         return loaded.graph.recorder(values)  # type: ignore[misc]
     except RecordingFailed as exc:
+        # the representative size (224) may be one the forward rejects (CRNN's
+        # ``assert h == 1``): the file's own declared input, when it fits the symbolic one
+        declared = _declared_instance(loaded, values)
+        if declared is not None:
+            try:
+                return loaded.graph.recorder(declared)  # type: ignore[misc]
+            except RecordingFailed:
+                pass
         where = f"{exc.location}: " if exc.location else ""
         raise FrontendError(
             f"{where}{exc} (torch.fx cannot trace {loaded.name}.forward and recording it on "

@@ -24,7 +24,7 @@ from .frontends.harness import assert_agrees
 MODELS = sorted((Path(__file__).resolve().parent / "models" / "unseen").glob("*.py"))
 SPATIAL = {3: ["L"], 4: ["H", "W"], 5: ["T", "H", "W"]}
 # forwards torch.fx cannot trace (Python control flow on sizes): recorded per input instead
-RECORDED = {"dynamic_resize"}
+RECORDED = {"dynamic_resize", "crnn", "nonlocal_psp"}
 
 
 @pytest.fixture(scope="module", autouse=True)
