@@ -14,9 +14,10 @@ from typing import Any
 
 from .. import symbolic as sym
 from ..arith import numel, window_out, window_span
-from ..values import TensorValue
+from ..values import OPAQUE, TensorValue
 from . import bad, ok, shape_rule
 from ._window import tuple_arg, windows
+from .sizes import dim_arg, int_arg
 
 
 def _pair(ctx: Any, value: Any, name: str, minimum: int) -> tuple | None:
@@ -188,3 +189,43 @@ def fold_functional(
     stride: Any = 1,
 ) -> TensorValue:
     return fold_core(ctx, input, output_size, kernel_size, dilation, padding, stride)
+
+
+@shape_rule(
+    "Tensor.unfold",
+    examples=[
+        ok("x.unfold(2, 8, 8).unfold(3, 8, 8)", (2, 3, 4, 3, 8, 8), x=(2, 3, 32, 30)),
+        ok("x.unfold(-1, 8, 5)", (2, 3, 32, 5, 8), x=(2, 3, 32, 30)),
+        ok("x.unfold(2, 0, 1)", (2, 3, 33, 30, 0), x=(2, 3, 32, 30)),
+        ok("x.unfold(0, 1, 1)", (1,), x=()),
+        bad("x.unfold(2, 33, 1)", "SC101", x=(2, 3, 32, 30)),
+        bad("x.unfold(2, 4, 0)", "SC106", x=(2, 3, 32, 30)),
+        bad("x.unfold(4, 4, 1)", "SC404", x=(2, 3, 32, 30)),
+    ],
+)
+def tensor_unfold(ctx: Any, self: TensorValue, dimension: Any, size: Any, step: Any) -> Any:
+    """Tensor.unfold (a view of every window along one dim, patch extraction): dim d becomes
+    (size_d - size) // step + 1 and a last dim of the window size is added; a 0-d tensor is
+    one element (torch: 'maximum size for tensor at dimension d is N but size is k')."""
+    d = dim_arg(ctx, dimension, self.ndim)
+    size = int_arg(ctx, size, "window size")
+    step = int_arg(ctx, step, "step")
+    if d is None or size is None or step is None:
+        return OPAQUE
+    if step <= 0:
+        ctx.report("SC106", f"{ctx.layer}: step is {step} but must be > 0")
+        return OPAQUE
+    if size < 0:
+        ctx.report("SC106", f"{ctx.layer}: window size is {size} but must be >= 0")
+        return OPAQUE
+    shape = tuple(self.shape) if self.ndim else (1,)
+    length = shape[d]
+    ctx.check(
+        sym.ge(length, size),
+        "SC101",
+        f"{ctx.layer}: maximum size for tensor at dimension {d} is {length} but size is {size}",
+    )
+    windows = (length - size) // step + 1
+    if not self.ndim:
+        return self.with_shape((size,))
+    return self.with_shape(shape[:d] + (windows,) + shape[d + 1 :] + (size,))

@@ -376,7 +376,10 @@ _CONVERSIONS = {
     "Tensor.clone",
     "Tensor.detach",
     "Tensor.requires_grad_",
+    "torch.clone",
+    "torch.detach",
     examples=[
+        ok("torch.clone(torch.detach(x))", (2, 3), x=(2, 3)),
         ok("x.long().dtype", x=(2, 3)),
         ok("x.half()", (2, 3), x=(2, 3)),
         ok("x.float().dtype", x=(2,), dtypes={"x": "int64"}),
