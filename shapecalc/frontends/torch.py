@@ -337,7 +337,7 @@ class LeafTracer(fx.Tracer):
             for name, stand_in in (
                 ("int", _traced_type(builtins.int, self)),
                 ("float", _traced_type(builtins.float, self)),
-                ("len", self._factory(builtins.len)),
+                ("len", self._len),
             ):
                 patched.append((namespace, name, namespace.get(name, _MISSING)))
                 namespace[name] = stand_in
@@ -351,6 +351,13 @@ class LeafTracer(fx.Tracer):
         if count is None:
             return super().iter(obj)
         return iter([obj[i] for i in range(count)])
+
+    def _len(self, obj: Any) -> Any:
+        """len() of a traced tensor or size is recorded; of a Python list of traced tensors
+        (``for i in range(1, len(feats))``) it is the list's length."""
+        if isinstance(obj, fx.Proxy):
+            return self.create_proxy("call_function", builtins.len, (obj,), {})
+        return builtins.len(obj)
 
     def _factory(self, fn: Any) -> Any:
         def factory(*args: Any, **kwargs: Any) -> Any:
