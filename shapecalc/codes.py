@@ -234,7 +234,7 @@ _code(
     why="The forward pass would stop at this line with PyTorch's error (quoted in the "
     "message). Without a rule shapecalc cannot say more than PyTorch does: which argument "
     "to change is in that message.",
-    example="y = x.repeat_interleave(2, dim=4)   # x is 4-D: dimension out of range",
+    example="y = x.diff(dim=4)   # x is 4-D: dimension out of range",
     instead="Change the op's arguments or its input as PyTorch's message says.",
 )
 
