@@ -356,8 +356,8 @@ class LeafTracer(fx.Tracer):
         """len() of a traced tensor or size is recorded; of a Python list of traced tensors
         (``for i in range(1, len(feats))``) it is the list's length."""
         if isinstance(obj, fx.Proxy):
-            return self.create_proxy("call_function", builtins.len, (obj,), {})
-        return builtins.len(obj)
+            return self.create_proxy("call_function", _LEN, (obj,), {})
+        return _LEN(obj)
 
     def _factory(self, fn: Any) -> Any:
         def factory(*args: Any, **kwargs: Any) -> Any:
@@ -405,6 +405,9 @@ def _piece_count(node: fx.Node) -> int | None:
     return None
 
 
+# the builtin itself: a class defined where __name__ is unset (a doctest) has the module
+# "builtins", whose len is the stand-in while tracing
+_LEN = builtins.len
 _SIZE_FACTORIES = ("zeros", "ones", "empty", "full", "rand", "randn", "randint")
 _MISSING = object()
 
