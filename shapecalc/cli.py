@@ -142,3 +142,27 @@ def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str) -> None:
     if text:
         click.echo(text)
     sys.exit(exit_code(analyses))
+
+
+# ------------------------------------------------------------------------------------- export
+
+
+@main.command("export")
+@click.argument("path", metavar="FILE.scn")
+@click.option("-o", "--output", "out", metavar="OUT.py", help="Write here instead of stdout.")
+@click.option("--name", metavar="MODEL", help="Export only this model of the file.")
+def export(path: str, out: str | None, name: str | None) -> None:
+    """Write the PyTorch nn.Module source of a DSL file's models, every `...` filled in."""
+    from .export import export_models
+
+    with guarded(path):
+        source = export_models(path, name)
+    if out is None:
+        click.echo(source, nl=False)
+        return
+    try:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(source)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"wrote {out}")
