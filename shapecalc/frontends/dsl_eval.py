@@ -200,7 +200,7 @@ class ModelBuilder:
             raise DslError(
                 f"model {self.model.name} has no input: add `x = Input(B, 3, H, W)`", self.model
             )
-        self.graph.add(Node(self.graph.unique_name("output"), "output", OUTPUT, (out,)))
+        self.graph.add(Node(self.graph.unique_name("output"), "output", OUTPUT, (_frozen(out),)))
         return self.result
 
     def location(self, node: ast.AST) -> Location:
@@ -664,7 +664,7 @@ class ModelBuilder:
                 name,
                 layer.op,
                 MODULE,
-                tuple(args),
+                tuple(_frozen(args)),
                 kwargs,
                 spec=spec,
                 location=layer.location,
@@ -701,6 +701,7 @@ class ModelBuilder:
                 raise DslError(f"{short}{_sig_text(sig)}: {exc}", node) from None
         if op.name.startswith("Tensor.") and not (args and isinstance(args[0], Ref)):
             raise DslError(f"{op.name[7:]} is a tensor method: give it a tensor", node)
+        args, kwargs = _frozen(args), _frozen(kwargs)  # a list appended to later stays as is
         kind = METHOD if op.name.startswith("Tensor.") else FUNCTION
         short = op.name.rsplit(".", 1)[-1].strip("_") or "op"
         name = self.unique(self._prefix + short)
@@ -893,6 +894,16 @@ def _dotted(node: ast.AST) -> str | None:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_frozen(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    return value
 
 
 def _has(value: Any, pred: Callable[[Any], bool]) -> bool:
