@@ -8,6 +8,7 @@ torch, and only when a real module is wanted (``shapecalc verify``).
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from . import symbolic as sym
 from .frontends import FrontendError
 from .frontends.dsl_eval import DslModel
-from .graph import INPUT, MODULE, OUTPUT, Node, Ref
+from .graph import CONSTANT, INPUT, MODULE, OUTPUT, Node, Ref
 
 _BINARY = {
     "operator.add": "+",
@@ -27,7 +28,7 @@ _BINARY = {
     "operator.pow": "**",
     "operator.matmul": "@",
 }
-_TAKEN = {"self", "torch", "nn", "F", "super"}
+_TAKEN = {"self", "torch", "nn", "F"} | set(dir(builtins))  # never shadow a builtin
 
 
 class ExportError(FrontendError):
@@ -76,16 +77,18 @@ def class_source(model: DslModel) -> str:
     containers: set[str] = set()
     for layer in model.layers:
         assert layer.path is not None
-        parts = layer.path.split(".")
-        for i in range(1, len(parts)):
-            box = ".".join(parts[:i])
-            if box not in containers:
-                containers.add(box)
-                lines.append(f"        self.{box} = nn.Module()")
+        for box in _boxes(layer.path, containers):
+            lines.append(f"        self.{box} = nn.Module()")
         where = f"  # line {layer.location.line}" if layer.location else ""
         lines.append(
             f"        self.{layer.path} = {constructor(layer.op, layer.params, layer.path)}{where}"
         )
+    for name in model.parameters:
+        node = model.graph[name]
+        for box in _boxes(name, containers):
+            lines.append(f"        self.{box} = nn.Module()")
+        size = ", ".join(str(d) for d in node.value.shape)
+        lines.append(f"        self.{name} = nn.Parameter(torch.zeros({size}))")
     names = _Locals()
     inputs = [n for n in model.graph if n.kind == INPUT]
     params = ", ".join(["self"] + [names.add(n.name) for n in inputs])
@@ -93,12 +96,27 @@ def class_source(model: DslModel) -> str:
     for node in model.graph:
         if node.kind == INPUT:
             continue
+        if node.kind == CONSTANT:
+            lines.append(f"        {names.add(node.name)} = self.{node.name}")
+            continue
         if node.kind == OUTPUT:
             lines.append(f"        return {_expr(node.args[0], names)}")
             continue
         text = _call(node, model, names)
         lines.append(f"        {names.add(node.name)} = {text}")
     return "\n".join(lines)
+
+
+def _boxes(path: str, containers: set[str]) -> list[str]:
+    """The containers (plain nn.Modules) a dotted path needs that do not exist yet."""
+    parts = path.split(".")
+    out = []
+    for i in range(1, len(parts)):
+        box = ".".join(parts[:i])
+        if box not in containers:
+            containers.add(box)
+            out.append(box)
+    return out
 
 
 def constructor(op: str, params: dict[str, Any], path: str = "") -> str:

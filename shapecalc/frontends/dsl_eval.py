@@ -21,7 +21,18 @@ from typing import Any
 
 from .. import symbolic as sym
 from ..diagnostics import Location
-from ..graph import FUNCTION, INPUT, METHOD, MODULE, OUTPUT, LayerGraph, LayerSpec, Node, Ref
+from ..graph import (
+    CONSTANT,
+    FUNCTION,
+    INPUT,
+    METHOD,
+    MODULE,
+    OUTPUT,
+    LayerGraph,
+    LayerSpec,
+    Node,
+    Ref,
+)
 from ..propagate import Analysis, _apply
 from ..rules import get_rule
 from ..values import OPAQUE, TensorValue
@@ -63,7 +74,7 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-BUILTINS = ("Input", "range", "len", "min", "max", "abs", "enumerate")
+BUILTINS = ("Input", "Parameter", "range", "len", "min", "max", "abs", "enumerate")
 # nn.Module's own attributes: a layer or block named like one gets a suffix (forward_1), so that
 # the exported module can hold it as an attribute under the same name
 RESERVED = frozenset(
@@ -132,6 +143,7 @@ class DslModel:
     inputs: list[TensorValue]
     layers: list[L.Layer] = field(default_factory=list)
     node_layer: dict[str, L.Layer] = field(default_factory=dict)
+    parameters: list[str] = field(default_factory=list)  # nodes of learnable tensors
 
 
 def resolve_op(name: str) -> Op | None:
@@ -223,7 +235,7 @@ class ModelBuilder:
         if len(self.graph) >= MAX_NODES:
             raise DslError(f"the model has more than {MAX_NODES:,} nodes", at)
         self.graph.add(node)
-        if node.kind == INPUT:
+        if node.kind in (INPUT, CONSTANT):
             value = node.value
         else:
             value = _apply(self.analysis, node, False, None)
@@ -304,6 +316,10 @@ class ModelBuilder:
             known = self.value_of(value)
             if isinstance(known, (tuple, list)):
                 return [self.getitem(value, i, node) for i in range(len(known))]
+            if isinstance(known, TensorValue) and known.ndim and isinstance(known.shape[0], int):
+                if known.shape[0] > 1000:
+                    raise DslError("too many values to unpack", node)
+                return [self.getitem(value, i, node) for i in range(known.shape[0])]
         raise DslError("this value cannot be unpacked", node)
 
     def loop(self, stmt: ast.For, frame: Frame) -> None:
@@ -587,9 +603,11 @@ class ModelBuilder:
         if isinstance(callee, LayerClass):
             layer = self.construct(callee, node, frame)
             return self.call_layer(layer, before, {}, node, frame) if before else layer
-        if isinstance(callee, Builtin) and callee.name == "Input":
+        if isinstance(callee, Builtin) and callee.name in ("Input", "Parameter"):
             if before:
-                raise DslError("Input(...) cannot be chained", node)
+                raise DslError(f"{callee.name}(...) cannot be chained", node)
+            if callee.name == "Parameter":
+                return self.parameter(node, frame, hint)
             return self.input(node, frame, hint)
         args, kwargs = self.arguments(node, frame)
         args = before + args
@@ -821,6 +839,38 @@ class ModelBuilder:
                 return abs(vals[0])
             return min(vals) if name == "min" else max(vals)
         raise DslError(f"{name}() is not callable here", node)
+
+    def parameter(self, node: ast.Call, frame: Frame, hint: str | None) -> Ref:
+        """``cls_token = Parameter(1, 1, 128)``: a learnable tensor of that shape (zeros in the
+        exported module), counted in the parameters."""
+        args, kwargs = self.arguments(node, frame)
+        if kwargs:
+            raise DslError("Parameter() takes its sizes only: Parameter(1, 1, 128)", node)
+        dims = [self.concrete(a, n, "Parameter size") for a, n in zip(args, node.args)]
+        if not dims or not all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
+            raise DslError("Parameter() takes whole-number sizes: Parameter(1, 1, 128)", node)
+        if any(d < 0 for d in dims):
+            raise DslError("Parameter sizes must not be negative", node)
+        count = 1
+        for d in dims:
+            count *= d
+        if count > MAX_INT:
+            raise DslError("Parameter too large", node)
+        name = self.unique(frame.prefix + (hint or "parameter"))
+        value = TensorValue(tuple(dims), "float32", const=True)
+        ref = self.add(
+            Node(
+                name,
+                "constant",
+                CONSTANT,
+                value=value,
+                spec=LayerSpec({}, count, count),
+                location=self.location(node),
+            ),
+            node,
+        )
+        self.result.parameters.append(name)
+        return ref
 
     def input(self, node: ast.Call, frame: Frame, hint: str | None) -> Ref:
         if not frame.is_model:
