@@ -13,8 +13,10 @@ iterations, MAX_DEPTH nested block calls.
 from __future__ import annotations
 
 import ast
+import builtins
 import inspect
 import operator
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +45,7 @@ MAX_NODES = 100_000
 MAX_STEPS = 1_000_000
 MAX_DEPTH = 50
 MAX_INT = 2**63
+MAX_SECONDS = 30.0  # a loop of expensive layers stops here even below MAX_NODES
 
 NAMESPACES = {"nn": "nn", "torch.nn": "nn", "F": "F", "torch.nn.functional": "F", "torch": "torch"}
 TENSOR_ATTRIBUTES = ("shape", "ndim", "dtype", "T", "mT")
@@ -88,6 +91,9 @@ RESERVED = frozenset(
     "register_state_dict_post_hook register_state_dict_pre_hook requires_grad_ set_extra_state "
     "set_submodule share_memory state_dict to to_empty train training type xpu zero_grad".split()
 )
+
+
+_PYTHON_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass(frozen=True)
@@ -190,8 +196,10 @@ class ModelBuilder:
         self.analysis = Analysis(self.graph, [])
         self.result = DslModel(model.name, self.graph, [])
         self.steps = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
         self.depth = 0
         self.prefixes: set[str] = set()
+        self.suffixes: dict[str, int] = {}
         self.input_mode = False
 
     # ------------------------------------------------------------------------------- driver
@@ -230,10 +238,14 @@ class ModelBuilder:
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise DslError(f"the model takes more than {MAX_STEPS:,} steps to build", node)
+        if time.monotonic() > self.deadline:
+            raise DslError(f"the model takes more than {MAX_SECONDS:.0f} s to build", node)
 
     def add(self, node: Node, at: ast.AST) -> Ref:
         if len(self.graph) >= MAX_NODES:
             raise DslError(f"the model has more than {MAX_NODES:,} nodes", at)
+        if time.monotonic() > self.deadline:
+            raise DslError(f"the model takes more than {MAX_SECONDS:.0f} s to build", at)
         self.graph.add(node)
         if node.kind in (INPUT, CONSTANT):
             value = node.value
@@ -412,6 +424,8 @@ class ModelBuilder:
             return op
         if self.input_mode:
             return sym.symbol(n)
+        if n in _PYTHON_BUILTINS:
+            raise DslError(f"Python's {n} is not part of the DSL", node)
         known = list(frame.vars) + list(self.globals) + list(BUILTINS) + L.layer_names()
         raise DslError(f"name {n!r} is not defined{L.suggest(n, known)}", node)
 
@@ -673,7 +687,7 @@ class ModelBuilder:
             layer.path = name
             self.result.layers.append(layer)
         else:
-            name = self.graph.unique_name(layer.path or layer.op.lower())
+            name = self.unique(layer.path or layer.op.lower())
             count = 0
         layer.calls += 1
         spec = LayerSpec(dict(layer.params), count, count)
@@ -695,11 +709,12 @@ class ModelBuilder:
 
     def unique(self, base: str) -> str:
         """A node or module path not used yet (and not a block's prefix)."""
-        i = 1 if base.rsplit(".", 1)[-1] in RESERVED else 0
+        i = self.suffixes.get(base, 1 if base.rsplit(".", 1)[-1] in RESERVED else 0)
         name = f"{base}_{i}" if i else base
         while name in self.graph or name in self.prefixes:
             i += 1
             name = f"{base}_{i}"
+        self.suffixes[base] = i + 1  # the next try: names stay linear in number
         return name
 
     def op_call(self, op: Op, args: list, kwargs: dict, node: ast.AST, frame: Frame | None) -> Ref:
