@@ -214,12 +214,12 @@ class ModelBuilder:
                 f"model {self.model.name} has no `return`: return its output tensor", self.model
             )
         out = frame.result
-        if not _holds_tensor(out):
-            raise DslError(f"model {self.model.name} must return a tensor", self.model)
         if not self.result.inputs:
             raise DslError(
                 f"model {self.model.name} has no input: add `x = Input(B, 3, H, W)`", self.model
             )
+        if not _holds_tensor(out):
+            raise DslError(f"model {self.model.name} must return a tensor", self.model)
         self.graph.add(Node(self.graph.unique_name("output"), "output", OUTPUT, (_frozen(out),)))
         return self.result
 
