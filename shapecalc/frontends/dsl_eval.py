@@ -94,6 +94,7 @@ RESERVED = frozenset(
 
 
 _PYTHON_BUILTINS = frozenset(dir(builtins))
+_CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict", "Module"})
 
 
 @dataclass(frozen=True)
@@ -426,6 +427,12 @@ class ModelBuilder:
             return sym.symbol(n)
         if n in _PYTHON_BUILTINS:
             raise DslError(f"Python's {n} is not part of the DSL", node)
+        if n in _CONTAINERS:
+            raise DslError(
+                f"{n} is not part of the DSL: chain layers with `x >> Conv2d(...) >> ReLU()` "
+                "and repeat them with a for loop or a block",
+                node,
+            )
         known = list(frame.vars) + list(self.globals) + list(BUILTINS) + L.layer_names()
         raise DslError(f"name {n!r} is not defined{L.suggest(n, known)}", node)
 
@@ -451,6 +458,8 @@ class ModelBuilder:
 
     def namespaced(self, ns: str, attr: str, node: ast.AST) -> Any:
         if ns == "nn":
+            if attr in _CONTAINERS:
+                raise DslError(f"nn.{attr} is not part of the DSL: chain layers with `>>`", node)
             if L.module_rule(attr) is None:
                 raise DslError(f"unknown layer 'nn.{attr}'{L.suggest(attr, L.layer_names())}", node)
             return LayerClass(attr)
