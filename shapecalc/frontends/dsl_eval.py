@@ -35,7 +35,7 @@ from ..graph import (
     Node,
     Ref,
 )
-from ..propagate import Analysis, _apply
+from ..propagate import Analysis, LayerResult, _apply, resolve
 from ..rules import get_rule
 from ..values import OPAQUE, TensorValue
 from . import dsl_layers as L
@@ -221,8 +221,20 @@ class ModelBuilder:
             )
         if not _holds_tensor(out):
             raise DslError(f"model {self.model.name} must return a tensor", self.model)
-        self.graph.add(Node(self.graph.unique_name("output"), "output", OUTPUT, (_frozen(out),)))
+        output = Node(self.graph.unique_name("output"), "output", OUTPUT, (_frozen(out),))
+        self.graph.add(output)
+        self.analysis.values[output.name] = resolve(output.args[0], self.analysis.values)
+        self.analysis.inputs = list(self.result.inputs)
+        self.graph.prepared = self._prepared
         return self.result
+
+    def _prepared(self, inputs: list[Any]) -> Analysis | None:
+        """The analysis made while building, when ``inputs`` are the declared ones: it is what
+        propagate() would compute again, node for node."""
+        declared = self.result.inputs
+        if len(inputs) != len(declared) or any(a is not b for a, b in zip(inputs, declared)):
+            return None
+        return self.analysis
 
     def location(self, node: ast.AST) -> Location:
         return Location(
@@ -253,6 +265,7 @@ class ModelBuilder:
         else:
             value = _apply(self.analysis, node, False, None)
         self.analysis.values[node.name] = value
+        self.analysis.layers.append(LayerResult(node, value))
         return Ref(node.name)
 
     def value_of(self, v: Any) -> Any:

@@ -505,3 +505,22 @@ def test_build_models_on_text(scn) -> None:
     path = scn(CONV_UNIT)
     (model,) = build_models(path, CONV_UNIT.replace("10)", "5)"))
     assert model.graph["linear"].spec.params["out_features"] == 5
+
+
+def test_the_analysis_made_while_building_is_what_propagate_gives() -> None:
+    """The DSL propagates while it builds; analyze_loaded reuses that analysis (once, at the
+    declared inputs, outside strict mode), so it must equal a fresh propagation."""
+    import glob
+
+    from shapecalc.propagate import propagate
+    from shapecalc.report.table import render
+
+    for path in sorted(glob.glob(os.path.join(ROOT, "examples", "*.scn"))):
+        for model in load_models(path):
+            fresh = propagate(model.graph, model.inputs, strict=False)
+            reused = analyze_loaded(model, strict=False)
+            assert model.graph.prepared is None  # handed over once
+            assert render(reused) == render(fresh)
+            assert reused.diagnostics == fresh.diagnostics
+            assert reused.constraints == fresh.constraints
+            assert reused.values == fresh.values
