@@ -268,6 +268,18 @@ class ModelBuilder:
         self.analysis.layers.append(LayerResult(node, value))
         return Ref(node.name)
 
+    def kind(self, v: Any) -> str:
+        if isinstance(v, Ref) and not self.is_tensor(v):
+            return f"the size {_show(self.value_of(v))}"
+        return _kind(v)
+
+    def is_tensor(self, v: Any) -> bool:
+        """A graph value that is (or may be) a tensor, not a size."""
+        if not isinstance(v, Ref):
+            return False
+        known = self.value_of(v)
+        return isinstance(known, TensorValue) or known is OPAQUE
+
     def value_of(self, v: Any) -> Any:
         if isinstance(v, Ref):
             return self.analysis.values.get(v.node, OPAQUE)
@@ -681,7 +693,7 @@ class ModelBuilder:
     def call_layer(
         self, layer: L.Layer, args: list, kwargs: dict, node: ast.AST, frame: Frame
     ) -> Ref:
-        if not args or not isinstance(args[0], Ref):
+        if not args or not self.is_tensor(args[0]):
             raise DslError(
                 f"{layer.op} is called on a tensor: {layer.op}(...)(x) or x >> {layer.op}(...)",
                 node,
@@ -754,8 +766,15 @@ class ModelBuilder:
             except TypeError as exc:
                 short = op.name.split(".", 1)[1]
                 raise DslError(f"{short}{_sig_text(sig)}: {exc}", node) from None
-        if op.name.startswith("Tensor.") and not (args and isinstance(args[0], Ref)):
+        if op.name.startswith("Tensor.") and not (args and self.is_tensor(args[0])):
             raise DslError(f"{op.name[7:]} is a tensor method: give it a tensor", node)
+        if op.name.startswith("F.") and sig is not None and sig.parameters:
+            first = next(iter(sig.parameters))
+            given = args[0] if args else kwargs.get(first)
+            if first == "input" and not self.is_tensor(given):
+                raise DslError(
+                    f"{op.name[2:]} takes a tensor as its input, not {_kind(given)}", node
+                )
         args, kwargs = _frozen(args), _frozen(kwargs)  # a list appended to later stays as is
         kind = METHOD if op.name.startswith("Tensor.") else FUNCTION
         short = op.name.rsplit(".", 1)[-1].strip("_") or "op"

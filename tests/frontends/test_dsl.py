@@ -331,7 +331,12 @@ ERRORS = [
     ("x = y", "name 'y' is not defined", 9),
     ("x = cat([x, x], dimm=1)", "cat", 9),
     ("x = x >> 3", "right side of >> must be", 14),
-    ("x = Linear(..., 3)(x.shape)", "cannot fill in Linear's in_features", 9),
+    ("x = Linear(..., 3)(x.shape)", "called on a tensor", 9),
+    (
+        "x = max_pool2d(x.shape, 2)",
+        "max_pool2d takes a tensor as its input, not the size (2, 3, H, 4)",
+        9,
+    ),
     ("x = Linear(4, 3)(2)", "called on a tensor", 9),
     ("x = x >> MaxPool2d(x.shape[2])", "not a fixed number", 24),
     ("x = x[..., 0] + relu(...)", "`...` is filled in only as a layer argument", 21),
