@@ -773,7 +773,7 @@ class ModelBuilder:
             given = args[0] if args else kwargs.get(first)
             if first == "input" and not self.is_tensor(given):
                 raise DslError(
-                    f"{op.name[2:]} takes a tensor as its input, not {_kind(given)}", node
+                    f"{op.name[2:]} takes a tensor as its input, not {self.kind(given)}", node
                 )
         args, kwargs = _frozen(args), _frozen(kwargs)  # a list appended to later stays as is
         kind = METHOD if op.name.startswith("Tensor.") else FUNCTION
