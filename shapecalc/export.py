@@ -31,6 +31,10 @@ _BINARY = {
 _TAKEN = {"self", "torch", "nn", "F"} | set(dir(builtins))  # never shadow a builtin
 
 
+# tuple arguments torch.nn accepts as one int for every dimension, written once when all agree
+_COLLAPSE = {"kernel_size", "stride", "padding", "dilation", "output_padding"}
+
+
 class ExportError(FrontendError):
     pass
 
@@ -136,6 +140,8 @@ def constructor(op: str, params: dict[str, Any], path: str = "") -> str:
                 f"{op} '{path}': {key} = {value} depends on the input's symbolic sizes; "
                 "give the sizes it depends on as numbers in Input(...) to export"
             )
+        if isinstance(value, tuple) and len(value) > 1 and key in _COLLAPSE:
+            value = value[0] if all(_same(v, value[0]) for v in value) else value
         if p.default is p.empty:
             parts.append(_literal(value, key))
         elif not _same(value, p.default):

@@ -724,7 +724,7 @@ class ModelBuilder:
             name = self.unique(layer.path or layer.op.lower())
             count = 0
         layer.calls += 1
-        spec = LayerSpec(dict(layer.params), count, count)
+        spec = LayerSpec(L.as_stored(layer.op, layer.params), count, count)
         ref = self.add(
             Node(
                 name,

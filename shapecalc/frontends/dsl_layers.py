@@ -98,6 +98,37 @@ def _fillable_text(rule: Rule) -> str:
     return "an argument the input decides (in_channels, in_features, num_features, ...)"
 
 
+_CONV_TUPLES = ("kernel_size", "stride", "padding", "dilation", "output_padding")
+
+
+def as_stored(op: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The arguments as torch.nn keeps them on the module, which is what the torch frontend
+    reads back: convolutions store kernel_size, stride, padding, dilation and output_padding
+    as n-tuples (torch.nn.modules.conv._ConvNd, through _single/_pair/_triple); max and
+    average pools store a stride of None as the kernel size."""
+    m = _SPATIAL.search(op)
+    if op.startswith(("MaxPool", "AvgPool")) and params.get("stride", 0) is None:
+        # torch.nn.MaxPool2d / AvgPool2d: ``self.stride = stride if stride is not None else
+        # kernel_size``
+        return {**params, "stride": params.get("kernel_size")}
+    if "normalized_shape" in params and isinstance(params["normalized_shape"], (int, list)):
+        # torch.nn.LayerNorm: ``self.normalized_shape = tuple(normalized_shape)`` (an int first
+        # becomes a 1-tuple)
+        shape = params["normalized_shape"]
+        return {**params, "normalized_shape": (shape,) if isinstance(shape, int) else tuple(shape)}
+    if not op.startswith("Conv") or m is None:
+        return params
+    n = int(m.group(1))
+    out = dict(params)
+    for key in _CONV_TUPLES:
+        value = out.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[key] = (value,) * n
+        elif isinstance(value, list):
+            out[key] = tuple(value)
+    return out
+
+
 def fill(layer: Layer, inputs: list[Any]) -> None:
     """Replace each ``...`` with the size the input gives it."""
     for key in layer.unfilled:

@@ -520,8 +520,16 @@ def test_the_analysis_made_while_building_is_what_propagate_gives() -> None:
     from shapecalc.propagate import propagate
     from shapecalc.report.table import render
 
+    checked = 0
     for path in sorted(glob.glob(os.path.join(ROOT, "examples", "*.scn"))):
-        for model in load_models(path):
+        try:
+            models = load_models(path)
+        except FrontendError as exc:  # a torch.nn layer whose rule is not there yet
+            name = str(exc).split("name '")[-1].split("'")[0]
+            assert "is not defined" in str(exc) and hasattr(nn, name), str(exc)
+            continue
+        checked += 1
+        for model in models:
             fresh = propagate(model.graph, model.inputs, strict=False)
             reused = analyze_loaded(model, strict=False)
             assert model.graph.prepared is None  # handed over once
@@ -529,3 +537,4 @@ def test_the_analysis_made_while_building_is_what_propagate_gives() -> None:
             assert reused.diagnostics == fresh.diagnostics
             assert reused.constraints == fresh.constraints
             assert reused.values == fresh.values
+    assert checked >= 3
