@@ -449,7 +449,10 @@ class ModelBuilder:
         if op is not None:
             return op
         if self.input_mode:
-            return sym.symbol(n)
+            try:
+                return sym.symbol(n)
+            except ValueError as exc:
+                raise DslError(f"{n!r} cannot name a size: {exc}", node) from None
         if n in _PYTHON_BUILTINS:
             raise DslError(f"Python's {n} is not part of the DSL", node)
         if n in _CONTAINERS:
