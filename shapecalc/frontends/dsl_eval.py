@@ -530,6 +530,9 @@ class ModelBuilder:
         if name in ("add", "mul") and isinstance(left, (tuple, list, str)):
             if name == "mul" and (not isinstance(right, int) or abs(right) * len(left) > 10_000):
                 raise DslError("sequence repeats need a small whole number", node)
+            if name == "add" and isinstance(right, (tuple, list, str)):
+                if len(left) + len(right) > 100_000:
+                    raise DslError("sequence too long", node)
             try:
                 return fn(left, right)
             except TypeError as exc:

@@ -83,12 +83,37 @@ def bind(op: str, rule: Rule, args: list[Any], kwargs: dict[str, Any]) -> dict[s
     except TypeError as exc:
         raise LayerError(f"{op}({', '.join(names)}): {exc}") from None
     for key, value in params.items():
-        if value is Ellipsis and key not in FILLABLE:
-            raise LayerError(
-                f"{op}'s {key} cannot be filled in from the input; `...` stands only for "
-                f"{_fillable_text(rule)}"
-            )
+        if value is Ellipsis:
+            if key not in FILLABLE:
+                raise LayerError(
+                    f"{op}'s {key} cannot be filled in from the input; `...` stands only for "
+                    f"{_fillable_text(rule)}"
+                )
+            continue
+        check_count(op, key, value)
     return params
+
+
+# sizes and counts torch.nn's constructors require to be whole numbers (they raise otherwise;
+# the rules take the constructor's word for them)
+_COUNTS = {
+    "in_channels", "out_channels", "in_features", "out_features", "num_features",
+    "num_channels", "num_embeddings", "embedding_dim", "hidden_size", "input_size", "embed_dim",
+    "in1_features", "in2_features", "proj_size", "d_model", "dim_feedforward",
+}  # fmt: skip
+_POSITIVE = {"groups", "num_groups", "num_heads", "nhead", "num_layers"}
+
+
+def check_count(op: str, key: str, value: Any) -> None:
+    if key not in _COUNTS and key not in _POSITIVE:
+        return
+    if isinstance(value, sym.Expr):
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LayerError(f"{op}'s {key} must be a whole number, got {value!r}")
+    low = 1 if key in _POSITIVE else 0
+    if value < low:
+        raise LayerError(f"{op}'s {key} must be at least {low}, got {value}")
 
 
 def _fillable_text(rule: Rule) -> str:
@@ -172,9 +197,9 @@ def param_count(op: str, p: dict[str, Any]) -> int | None:
     layer is not one counted here; such layers count 0 in the table)."""
     try:
         n = _count(op, p)
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, ArithmeticError):
         return None
-    return n if isinstance(n, int) and not isinstance(n, bool) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else None
 
 
 def _prod(values: Any) -> int:
