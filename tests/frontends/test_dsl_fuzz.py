@@ -53,12 +53,13 @@ REPLACEMENTS = [
 ] + HOSTILE  # fmt: skip
 
 
-def tokens(text: str) -> list[tuple[int, int, int, int]]:
+def tokens(text: str, numbers_only: bool = False) -> list[tuple[int, int, int, int]]:
     """(line, col, end_line, end_col) of every token, 0-based lines."""
     out = []
+    kinds = (tokenize.NUMBER,) if numbers_only else (tokenize.NAME, tokenize.NUMBER, tokenize.OP)
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type in (tokenize.NAME, tokenize.NUMBER, tokenize.OP, tokenize.STRING):
+            if tok.type in kinds + (tokenize.STRING,) * (not numbers_only):
                 out.append((tok.start[0] - 1, tok.start[1], tok.end[0] - 1, tok.end[1]))
     except (tokenize.TokenError, IndentationError, SyntaxError):
         pass
@@ -70,7 +71,8 @@ def mutated(draw) -> tuple[str, str]:
     name = draw(st.sampled_from(FILES))
     lines = SOURCES[name].splitlines()
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["delete", "duplicate", "swap", "token", "insert", "cut"]))
+        kinds = ["delete", "duplicate", "swap", "token", "number", "insert", "cut"]
+        kind = draw(st.sampled_from(kinds))
         if not lines:
             break
         i = draw(st.integers(0, len(lines) - 1))
@@ -90,13 +92,16 @@ def mutated(draw) -> tuple[str, str]:
             lines = text[: draw(st.integers(0, len(text)))].splitlines()
         else:
             text = "\n".join(lines)
-            toks = tokens(text)
+            toks = tokens(text, numbers_only=kind == "number")
             if not toks:
                 continue
             line, col, end_line, end_col = draw(st.sampled_from(toks))
             if line != end_line:
                 continue
-            new = draw(st.sampled_from(REPLACEMENTS))
+            if kind == "number":
+                new = str(draw(st.integers(-3, 600) | st.sampled_from([0.5, 1e9, 2**40])))
+            else:
+                new = draw(st.sampled_from(REPLACEMENTS))
             lines[line] = lines[line][:col] + new + lines[line][end_col:]
     return name, "\n".join(lines) + "\n"
 
