@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import math
 import re
 from typing import Any
 
@@ -171,6 +172,8 @@ def _literal(value: Any, key: str = "") -> str:
         return "..."
     if isinstance(value, slice):
         return f"slice({_literal(value.start)}, {_literal(value.stop)}, {_literal(value.step)})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"
     return repr(value)
 
 
