@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import symbolic as sym
-from ..diagnostics import Location
+from ..codes import severity_of
+from ..diagnostics import Diagnostic, Location
 from ..graph import (
     CONSTANT,
     FUNCTION,
@@ -720,11 +721,13 @@ class ModelBuilder:
                 L.fill(layer, [self.value_of(a) for a in args])
             except L.LayerError as exc:
                 raise DslError(str(exc), node) from None
-            count = L.param_count(layer.op, layer.params) or 0
-            layer.count = count
+            counted = L.param_count(layer.op, layer.params)
+            count = layer.count = counted or 0
             base = frame.prefix + (layer.name or layer.op.lower())
             name = self.unique(base)
             layer.path = name
+            if counted is None:
+                self.graph.frontend_diagnostics.append(self.uncounted(layer, name))
             self.result.layers.append(layer)
         else:
             name = self.unique(layer.path or layer.op.lower())
@@ -746,6 +749,21 @@ class ModelBuilder:
         )
         self.result.node_layer[name] = layer
         return ref
+
+    def uncounted(self, layer: L.Layer, name: str) -> Diagnostic:
+        symbolic = [k for k, v in layer.params.items() if isinstance(v, sym.Expr)]
+        why = (
+            f"its {', '.join(symbolic)} depends on the input's symbolic sizes"
+            if symbolic
+            else f"the DSL does not know how many parameters {layer.op} holds"
+        )
+        return Diagnostic(
+            "SC010",
+            severity_of("SC010"),
+            f"{layer.op} '{name}': parameters not counted ({why}); the table counts 0",
+            name,
+            layer.location,
+        )
 
     def unique(self, base: str) -> str:
         """A node or module path not used yet (and not a block's prefix)."""

@@ -199,6 +199,8 @@ def test_symbolic_fill_in_is_kept_and_export_asks_for_numbers(scn) -> None:
     assert analyze_loaded(model).output_shapes == [(sym.symbol("B"), 10)]
     with pytest.raises(ExportError, match="in_features"):
         export_models(path)
+    (note,) = analyze_loaded(model).diagnostics
+    assert (note.code, note.layer, note.location.line) == ("SC010", "linear", 3)
 
 
 def test_fill_in_reads_the_right_axis(scn) -> None:
