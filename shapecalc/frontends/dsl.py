@@ -35,7 +35,7 @@ def _loaded(path: str, dm: DslModel) -> LoadedModel:
 
 def read_source(path: str) -> str:
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:  # a BOM is not part of the text
             return f.read()
     except UnicodeDecodeError as exc:
         raise FrontendError(f"{path}: not a UTF-8 text file ({exc.reason})") from None
