@@ -187,10 +187,9 @@ def test_exit_2_no_models(tmp_path):
     assert_usage_error(run(write(tmp_path, "empty.py", "X = 1\n")), "no models found")
 
 
-def test_exit_2_dsl_frontend_missing(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "shapecalc.frontends.dsl", None)
+def test_exit_2_dsl_file_without_a_model(tmp_path):
     path = write(tmp_path, "arch.scn", "x = 1\n")
-    assert_usage_error(run(path), ".scn files need the DSL frontend")
+    assert_usage_error(run(path), "no model in this file")
 
 
 def test_exit_2_internal_error_names_the_model(monkeypatch):

@@ -202,6 +202,7 @@ class ModelBuilder:
         self.depth = 0
         self.prefixes: set[str] = set()
         self.suffixes: dict[str, int] = {}
+        self.named_by_target: set[tuple[int, int]] = set()
         self.input_mode = False
 
     # ------------------------------------------------------------------------------- driver
@@ -224,10 +225,44 @@ class ModelBuilder:
             raise DslError(f"model {self.model.name} must return a tensor", self.model)
         output = Node(self.graph.unique_name("output"), "output", OUTPUT, (_frozen(out),))
         self.graph.add(output)
+        self.prune()
         self.analysis.values[output.name] = resolve(output.args[0], self.analysis.values)
         self.analysis.inputs = list(self.result.inputs)
         self.graph.prepared = self._prepared
         return self.result
+
+    def prune(self) -> None:
+        """Drop size computations nothing reads (``x.shape[1]`` given to a layer's constructor
+        was read at build time and is not part of the model's forward)."""
+        nodes = self.graph.nodes
+        users: dict[str, int] = dict.fromkeys((n.name for n in nodes), 0)
+        for n in nodes:
+            for r in n.refs():
+                users[r] += 1
+        dead: set[str] = set()
+        reported = {d.layer for d in self.analysis.diagnostics}
+        for n in reversed(nodes):
+            if (
+                n.kind in (FUNCTION, METHOD)
+                and n.op in _SIZE_OPS
+                and users[n.name] == 0
+                and n.name not in reported
+                and not _has_tensor(self.analysis.values.get(n.name))
+            ):
+                dead.add(n.name)
+                for r in n.refs():
+                    users[r] -= 1
+        if not dead:
+            return
+        graph = LayerGraph(name=self.graph.name, source=self.graph.source)
+        graph.frontend_diagnostics = self.graph.frontend_diagnostics
+        for n in nodes:
+            if n.name not in dead:
+                graph.add(n)
+        self.graph = self.result.graph = self.analysis.graph = graph
+        self.analysis.layers = [r for r in self.analysis.layers if r.name not in dead]
+        for name in dead:
+            del self.analysis.values[name]
 
     def _prepared(self, inputs: list[Any]) -> Analysis | None:
         """The analysis made while building, when ``inputs`` are the declared ones: it is what
@@ -302,7 +337,16 @@ class ModelBuilder:
                 raise DslError("assign to one target at a time", stmt)
             target = stmt.targets[0]
             hint = target.id if isinstance(target, ast.Name) else None
-            fresh = hint is not None and hint not in frame.vars
+            # a block called as `res1 = ResBlk(x, ...)` is named res1 (and res1_1, ... when a
+            # loop runs the statement again); one that rebinds a name (`x = ResBlk(x, ...)`)
+            # is named after the block
+            key = (id(stmt), id(frame))
+            fresh = hint is not None and (hint not in frame.vars or key in self.named_by_target)
+            fresh = fresh and all(
+                not (isinstance(n, ast.Name) and n.id == hint) for n in ast.walk(stmt.value)
+            )
+            if fresh:
+                self.named_by_target.add(key)
             value = self.expr(stmt.value, frame, hint=hint, fresh=fresh)
             self.assign(target, value, frame)
         elif isinstance(stmt, ast.AugAssign):
@@ -1024,6 +1068,21 @@ def _dotted(node: ast.AST) -> str | None:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+_SIZE_OPS = frozenset(
+    {"builtins.getattr", "builtins.len", "Tensor.size", "Tensor.dim", "operator.getitem"}
+    | {f"operator.{name}" for name, _ in _BINOPS.values()}
+    | {"operator.neg"}
+)
+
+
+def _has_tensor(value: Any) -> bool:
+    if isinstance(value, TensorValue) or value is OPAQUE:
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_has_tensor(v) for v in value)
+    return False
 
 
 def _frozen(value: Any) -> Any:

@@ -545,3 +545,25 @@ def test_the_analysis_made_while_building_is_what_propagate_gives() -> None:
             assert reused.constraints == fresh.constraints
             assert reused.values == fresh.values
     assert checked >= 3
+
+
+def test_names_in_loops_and_pruned_size_reads(scn) -> None:
+    path = scn(
+        """\
+        def unit(x, c):
+            return x >> Conv2d(x.shape[1], c, 1)
+
+        def Net():
+            x = Input(1, 2, 4, 4)
+            for i in range(2):
+                y = unit(x, 3)
+                x = cat([x, y], 1)
+            x = unit(x, 5)
+            return x
+        """
+    )
+    model = one(path)
+    names = [n.name for n in model.graph]
+    # x.shape[1] was read while building (Conv2d's in_channels): no size nodes remain
+    assert names == ["x", "y.conv2d", "cat", "y_1.conv2d", "cat_1", "unit.conv2d", "output"]
+    assert analyze_loaded(model).output_shapes == [(1, 5, 4, 4)]
