@@ -13,10 +13,9 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ..values import TensorValue
 from . import FrontendError, LoadedModel
 from .dsl_eval import Block, DslModel, Frame, ModelBuilder
-from .dsl_syntax import DslError, Source, parse
+from .dsl_syntax import DslError, parse
 
 
 def load_models(path: str) -> list[LoadedModel]:
@@ -106,4 +105,4 @@ def _constant(value: Any) -> bool:
     return value is None or isinstance(value, (int, float, str, bool))
 
 
-__all__ = ["DslError", "Source", "TensorValue", "build_models", "load_models"]
+__all__ = ["DslError", "build_models", "load_models", "read_source"]

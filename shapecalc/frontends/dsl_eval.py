@@ -203,6 +203,7 @@ class ModelBuilder:
         self.prefixes: set[str] = set()
         self.suffixes: dict[str, int] = {}
         self.named_by_target: set[tuple[int, int]] = set()
+        self.prefix = ""  # the block prefix of the code being evaluated
         self.input_mode = False
 
     # ------------------------------------------------------------------------------- driver
@@ -519,7 +520,7 @@ class ModelBuilder:
         if isinstance(base, list) and node.attr == "append":
             return BoundMethod(base, "append")
         if isinstance(base, Ref) and node.attr in TENSOR_ATTRIBUTES:
-            return self.op_call(Op("builtins.getattr"), [base, node.attr], {}, node, frame)
+            return self.op_call(Op("builtins.getattr"), [base, node.attr], {}, node)
         if isinstance(base, Ref):
             raise DslError(
                 f"attribute .{node.attr} is not allowed here (tensors have "
@@ -559,7 +560,7 @@ class ModelBuilder:
             return operand
         if isinstance(node.op, ast.USub):
             if isinstance(operand, Ref):
-                return self.op_call(Op("operator.neg"), [operand], {}, node, None)
+                return self.op_call(Op("operator.neg"), [operand], {}, node)
             return -operand
         raise DslError("this operator is not part of the DSL", node)
 
@@ -568,7 +569,7 @@ class ModelBuilder:
             raise DslError("`>>` chains a tensor into a layer: write `x = x >> Layer(...)`", node)
         name, fn = _BINOPS[type(op)]
         if isinstance(left, Ref) or isinstance(right, Ref):
-            return self.op_call(Op(f"operator.{name}"), [left, right], {}, node, None)
+            return self.op_call(Op(f"operator.{name}"), [left, right], {}, node)
         numbers = (int, float, sym.Expr)
         if isinstance(left, numbers) and isinstance(right, numbers):
             return self.arith(name, fn, left, right, node)
@@ -615,7 +616,7 @@ class ModelBuilder:
 
     def getitem(self, base: Any, index: Any, node: ast.AST) -> Any:
         if isinstance(base, Ref):
-            return self.op_call(Op("operator.getitem"), [base, index], {}, node, None)
+            return self.op_call(Op("operator.getitem"), [base, index], {}, node)
         if isinstance(base, (tuple, list, str)):
             index = self.concrete(index, node, "index")
             if not isinstance(index, (int, slice)) or isinstance(index, bool):
@@ -676,7 +677,7 @@ class ModelBuilder:
                     f"unknown tensor method .{attr}(){L.suggest(attr, names)}", node.func
                 )
             args, kwargs = self.arguments(node, frame)
-            return self.op_call(Op(op), [base, *args], kwargs, node, frame)
+            return self.op_call(Op(op), [base, *args], kwargs, node)
         return self.apply(callee, node, frame, [], hint=hint, fresh=fresh)
 
     def arguments(self, node: ast.Call, frame: Frame) -> tuple[list, dict]:
@@ -713,7 +714,7 @@ class ModelBuilder:
         if isinstance(callee, L.Layer):
             return self.call_layer(callee, args, kwargs, node, frame)
         if isinstance(callee, Op):
-            return self.op_call(callee, args, kwargs, node, frame)
+            return self.op_call(callee, args, kwargs, node)
         if isinstance(callee, Block):
             return self.call_block(callee, args, kwargs, node, frame, hint if fresh else None)
         if isinstance(callee, Builtin):
@@ -819,7 +820,7 @@ class ModelBuilder:
         self.suffixes[base] = i + 1  # the next try: names stay linear in number
         return name
 
-    def op_call(self, op: Op, args: list, kwargs: dict, node: ast.AST, frame: Frame | None) -> Ref:
+    def op_call(self, op: Op, args: list, kwargs: dict, node: ast.AST) -> Ref:
         for v in list(args) + list(kwargs.values()):
             if _has(
                 v, lambda x: isinstance(x, (L.Layer, LayerClass, Block, Op, Builtin, BoundMethod))
@@ -846,12 +847,10 @@ class ModelBuilder:
         args, kwargs = _frozen(args), _frozen(kwargs)  # a list appended to later stays as is
         kind = METHOD if op.name.startswith("Tensor.") else FUNCTION
         short = op.name.rsplit(".", 1)[-1].strip("_") or "op"
-        name = self.unique(self._prefix + short)
+        name = self.unique(self.prefix + short)
         return self.add(
             Node(name, op.name, kind, tuple(args), kwargs, location=self.location(node)), node
         )
-
-    _prefix = ""
 
     def call_block(
         self, block: Block, args: list, kwargs: dict, node: ast.Call, frame: Frame, hint: str | None
@@ -885,13 +884,13 @@ class ModelBuilder:
         prefix = self.unique(frame.prefix + (hint or block.name.lower()))
         self.prefixes.add(prefix)
         inner = Frame(bound, prefix + ".", False)
-        saved = self._prefix
-        self._prefix = inner.prefix
+        saved = self.prefix  # ops are named inside the block's prefix
+        self.prefix = inner.prefix
         try:
             self.run(fn.body, inner)
         finally:
             self.depth -= 1
-            self._prefix = saved
+            self.prefix = saved
         return inner.result
 
     def chain(
@@ -915,7 +914,7 @@ class ModelBuilder:
         if isinstance(callee, L.Layer):
             return self.call_layer(callee, [left], {}, rhs, frame)
         if isinstance(callee, Op):
-            return self.op_call(callee, [left], {}, rhs, frame)
+            return self.op_call(callee, [left], {}, rhs)
         if isinstance(callee, Block):
             fake = ast.Call(rhs, [], [], **_pos(rhs))
             return self.call_block(callee, [left], {}, fake, frame, None)
@@ -947,7 +946,7 @@ class ModelBuilder:
             if len(args) != 1:
                 raise DslError("len() takes one argument", node)
             if isinstance(args[0], Ref):
-                return self.op_call(Op("builtins.len"), args, {}, node, None)
+                return self.op_call(Op("builtins.len"), args, {}, node)
             if not isinstance(args[0], (tuple, list, str, range)):
                 raise DslError(f"len() of {_kind(args[0])}", node)
             return len(args[0])
