@@ -133,15 +133,229 @@ input_option = click.option(
     show_default=True,
     help="table: per-layer shapes; json: the version-1 contract; text: diagnostics only.",
 )
-def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--verify",
+    "check_torch",
+    is_flag=True,
+    help="Also run the model with PyTorch on CPU at a few sizes and compare every layer "
+    "(see `shapecalc verify`); exit 1 when torch disagrees.",
+)
+def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str, check_torch: bool) -> None:
     """Per-layer output shapes of the models in PATH (the default command)."""
     shapes = parse_inputs(inputs)
+    if check_torch:
+        from .verify import calc_with_verify
+
+        sys.exit(calc_with_verify(paths, shapes, fmt))
     analyses = analyse_all(paths, shapes)
     with guarded(", ".join(paths)):
         text = render(fmt, analyses)
     if text:
         click.echo(text)
     sys.exit(exit_code(analyses))
+
+
+# ------------------------------------------------------------------ check, rule, rules
+
+
+def _severity(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    return None if value is None else Severity.parse(value)
+
+
+def _selector_list(_ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+    from .config import ConfigError, selectors
+
+    if not value:
+        return None
+    try:
+        return tuple(selectors(list(value), f"--{param.name}"))
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"--{param.name}: ")) from None
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@input_option
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    help="text, json, github (Actions annotations) or sarif (SARIF 2.1.0).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_selector_list,
+    metavar="CODES",
+    help="Report only these codes or prefixes (SC2, SC201,SC401); replaces the config's.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    callback=_selector_list,
+    metavar="CODES",
+    help="Do not report these codes or prefixes; added to the config's.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    callback=_severity,
+    help="Lowest severity that makes the exit code 1 (default: error).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Files checked in parallel processes (0: one per CPU).",
+)
+@click.option("--fix", is_flag=True, help="Rewrite unambiguous literals in place, then recheck.")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="Read [tool.shapecalc] from FILE instead of the nearest pyproject.toml.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every pyproject.toml.")
+@click.option(
+    "--skip-non-models",
+    is_flag=True,
+    help="Skip named files that import no torch or define no model, as a directory walk "
+    "does (for pre-commit, which names every staged file).",
+)
+def check_command(
+    paths: tuple[str, ...],
+    inputs: tuple[str, ...],
+    fmt: str,
+    select: tuple[str, ...] | None,
+    ignore: tuple[str, ...] | None,
+    fail_on: Severity | None,
+    exit_zero: bool,
+    jobs: int,
+    fix: bool,
+    config_path: str | None,
+    isolated: bool,
+    skip_non_models: bool,
+) -> None:
+    """Check every model in PATH... (files and directories; default: the current directory)
+    for shape errors.
+
+    Exit code 0: no finding at or above --fail-on; 1: such findings; 2: a path, option,
+    configuration or file that could not be checked.
+    """
+    from .check import CheckError, CheckOptions, check
+    from .report.check import check_formats, render_check
+
+    paths = paths or (".",)
+    if fmt not in check_formats():
+        fail(f"unknown format {fmt!r} (use one of {', '.join(check_formats())})")
+    parse_inputs(inputs)  # a malformed --input is a usage error before anything is loaded
+    options = CheckOptions(
+        inputs=inputs,
+        select=select,
+        ignore=ignore or (),
+        fail_on=fail_on,
+        fix=fix,
+        jobs=jobs,
+        config=config_path,
+        isolated=isolated,
+        skip_non_models=skip_non_models,
+    )
+    with guarded(", ".join(paths)):
+        try:
+            result = check(paths, options)
+        except CheckError as exc:
+            fail(str(exc))
+    for _path, message in result.errors:
+        click.echo(f"shapecalc: error: {message}", err=True)
+    with guarded(", ".join(paths)):
+        text = render_check(fmt, result)
+    if text:
+        click.echo(text)
+    sys.exit(result.exit_code(exit_zero))
+
+
+@main.command("rule")
+@click.argument("code")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rule_command(code: str, fmt: str) -> None:
+    """Print the documentation of a code (SC201) or name (in-channel-mismatch)."""
+    from .rule_docs import RuleLookupError, find_code, rule_json
+
+    try:
+        found = find_code(code)
+    except RuleLookupError as exc:
+        fail(str(exc))
+    click.echo(rule_json(found) if fmt == "json" else found.doc().rstrip("\n"))
+
+
+@main.command("rules")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def rules_command(fmt: str) -> None:
+    """List every code: code, name, severity and summary."""
+    from .rule_docs import rules_json, rules_table
+
+    click.echo(rules_json() if fmt == "json" else rules_table())
+
+
+# ------------------------------------------------------------------------------ verify
+
+
+@main.command("verify")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@input_option
+@click.option(
+    "--sizes",
+    multiple=True,
+    metavar="SYM=N,...",
+    help="Sizes to check besides the automatic ones, e.g. --sizes H=32,64; B=2 sets the batch "
+    "(default 1). Repeatable.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random sizes.")
+@click.option(
+    "--random",
+    "random_sizes",
+    type=click.IntRange(0, 50),
+    default=3,
+    show_default=True,
+    help="How many seeded random valid sizes to check.",
+)
+@click.option(
+    "--max-memory",
+    default="2GiB",
+    show_default=True,
+    metavar="SIZE",
+    help="Skip sizes whose activations would need more (e.g. 512MB).",
+)
+@click.option(
+    "--device", default="cpu", show_default=True, help="Where to run (cpu; others if present)."
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def verify_command(
+    paths: tuple[str, ...],
+    inputs: tuple[str, ...],
+    sizes: tuple[str, ...],
+    seed: int,
+    random_sizes: int,
+    max_memory: str,
+    device: str,
+    fmt: str,
+) -> None:
+    """Check the predicted shapes against real PyTorch forwards: at the smallest valid size,
+    the next one, seeded random ones and one just below the minimum, every layer's real output
+    must match the prediction, and torch must fail exactly where shapecalc finds an error.
+    Exit 0 when all agree, 1 on any disagreement, 2 when the model cannot run here."""
+    from .verify import run_cli
+
+    sys.exit(
+        run_cli(paths, parse_inputs(inputs), sizes, seed, random_sizes, max_memory, device, fmt)
+    )
 
 
 # ------------------------------------------------------------------------------------- export

@@ -81,6 +81,22 @@ _code(
     instead="Declare the sizes that decide the layer as numbers: x = Input(B, 3, 32, 32).",
 )
 
+_code(
+    "SC003",
+    "load-failed",
+    E,
+    "The model's file raised while being imported, or the model while being built.",
+    what="shapecalc check imports each file and builds its models (on the meta device, then "
+    "on CPU) as the calculator does. When the user's code raises there, for a reason that "
+    "is not a missing module, the error is reported at the line that raised, and nothing "
+    "else in that model can be checked.",
+    why="The model cannot be constructed, so no training or inference run can start; "
+    "typical causes are layer arguments PyTorch rejects in a layer shapecalc has no rule "
+    "for, and syntax errors.",
+    example="self.attn = nn.MultiheadAttention(embed_dim=10, num_heads=3)",
+    instead="self.attn = nn.MultiheadAttention(embed_dim=12, num_heads=3)",
+)
+
 # ----------------------------------------------------------------------- SC1xx spatial sizes
 _code(
     "SC101",
@@ -298,6 +314,96 @@ _code(
     instead="Pass integer token ids: torch.randint(0, 1000, (2, 16)).",
 )
 
+_code(
+    "SC208",
+    "single-value-batch-stats",
+    W,
+    "BatchNorm in training mode would see one value per channel.",
+    what="Checks that a batch-norm layer's input holds more than one value per channel "
+    "(batch size times spatial size), and that an InstanceNorm with running statistics sees "
+    "more than one spatial element. Reported only when the sizes decide it.",
+    why="In training mode PyTorch raises 'Expected more than 1 value per channel when "
+    "training' (batch statistics of one value are undefined); eval mode uses the running "
+    "statistics and works, so this is a warning.",
+    example="nn.BatchNorm1d(64)(torch.rand(1, 64))   # batch of one, training mode",
+    instead="Train with batches of at least 2, call model.eval() for single-sample "
+    "inference, or use GroupNorm / LayerNorm.",
+)
+_code(
+    "SC209",
+    "single-value-stats",
+    E,
+    "A normalisation that always uses the input's own statistics sees one value per group.",
+    what="Checks that InstanceNorm without running statistics (and F.instance_norm) gets more "
+    "than one spatial element, and that GroupNorm gets more than one value per group.",
+    why="PyTorch raises 'Expected more than 1 spatial element when training' or 'Expected "
+    "more than 1 value per channel when training' whatever the mode: these layers compute "
+    "statistics from the input itself.",
+    example="nn.InstanceNorm2d(64)(x)   # x is (B, 64, 1, 1) after global pooling",
+    instead="Normalise before the spatial size collapses, or use LayerNorm over the channels.",
+)
+_code(
+    "SC210",
+    "prelu-parameters-mismatch",
+    E,
+    "PReLU's num_parameters is neither 1 nor the input's channel count.",
+    what="Checks PReLU's num_parameters (the weight's size for F.prelu) against dim 1 of the "
+    "input (1 for a 1-D input): it must be 1 or equal to it.",
+    why="PyTorch raises 'Mismatch of parameter numbers and input channel size'.",
+    example="nn.PReLU(64)   # after nn.Conv2d(3, 32, 3)",
+    instead="nn.PReLU(32), or nn.PReLU() for one shared slope.",
+)
+_code(
+    "SC211",
+    "glu-odd-size",
+    E,
+    "GLU halves a dimension whose size is odd.",
+    what="Checks that the size of GLU's dim (the last by default) is even.",
+    why="GLU splits the dimension into two halves, value and gate; PyTorch raises 'Halving "
+    "dimension must be even, but dimension 1 is size 5'.",
+    example="nn.GLU()(torch.rand(8, 5))",
+    instead="Produce an even size before it, e.g. nn.Linear(d, 2 * hidden) then nn.GLU().",
+)
+_code(
+    "SC212",
+    "dropout-input-rank",
+    W,
+    "Dropout2d / Dropout3d receive a rank that PyTorch treats specially or has deprecated.",
+    what="Checks the rank of Dropout2d's input (4-D (N, C, H, W) expected) and Dropout3d's "
+    "(4-D or 5-D).",
+    why="PyTorch warns: a 3-D input to Dropout2d is taken as (N, C, L), so whole 1-D channels "
+    "are zeroed rather than 2-D feature maps of one sample; other ranks are deprecated and "
+    "will become errors.",
+    example="nn.Dropout2d(0.2)(torch.rand(8, 128))   # after a Linear",
+    instead="nn.Dropout(0.2) for feature vectors, nn.Dropout1d for (N, C, L) sequences.",
+)
+_code(
+    "SC213",
+    "fold-blocks-mismatch",
+    E,
+    "Fold's input does not match its kernel size or its number of sliding blocks.",
+    what="Checks nn.Fold / F.fold: dim 1 of the input must be divisible by the product of "
+    "kernel_size, and the last dim must equal the number of sliding blocks that output_size, "
+    "kernel_size, dilation, padding and stride give.",
+    why="PyTorch raises 'Expected size of input's dimension 1 to be divisible by the product of "
+    "kernel_size' or 'Expected size of input's dimension 2 to match the calculated number of "
+    "sliding blocks'.",
+    example="nn.Fold((4, 4), 2)(torch.rand(1, 12, 10))   # 9 blocks of 2x2 fit in 4x4",
+    instead="nn.Fold((4, 4), 2)(torch.rand(1, 12, 9))",
+)
+_code(
+    "SC214",
+    "missing-running-stats",
+    E,
+    "A functional batch or instance norm in evaluation mode gets no running statistics.",
+    what="Checks that F.batch_norm with training=False, and F.instance_norm with "
+    "use_input_stats=False, receive running_mean and running_var.",
+    why="Evaluation mode normalises with the running statistics; PyTorch raises "
+    "'running_mean must be defined in evaluation mode'.",
+    example="F.batch_norm(x, None, None)   # training defaults to False",
+    instead="F.batch_norm(x, None, None, training=True), or pass the running buffers.",
+)
+
 # --------------------------------------------------------------------------- SC3xx merges
 _code(
     "SC301",
@@ -513,6 +619,34 @@ _code(
     why="Shapes after it are not checked at symbolic sizes.",
     example="torch.arange(x.size(-1) / 2)",
     instead="Run with concrete sizes (--input 1,3,224,224) to check this part.",
+)
+
+_code(
+    "SC920",
+    "torch-shape-mismatch",
+    E,
+    "A real PyTorch forward gave a layer another shape than shapecalc predicted.",
+    what="Reported by `shapecalc verify` (and `--verify`): at a concrete input size, the model "
+    "ran on CPU and a layer's real output shape differs from the static prediction at that "
+    "size.",
+    why="The prediction is wrong: a shape rule in shapecalc disagrees with PyTorch. This is a "
+    "bug in shapecalc (or a layer whose behaviour shapecalc does not model), not in your model.",
+    example="MaxPool2d 'pool' at H=W=32: shapecalc predicts (1, 6, 15, 15), torch gives "
+    "(1, 6, 16, 16)",
+    instead="Please report it with the message; the first layer listed is where the "
+    "prediction went wrong.",
+)
+_code(
+    "SC921",
+    "torch-verdict-mismatch",
+    E,
+    "shapecalc and a real PyTorch forward disagree on whether an input size is valid.",
+    what="Reported by `shapecalc verify`: at a concrete input size, the static analysis found "
+    "an error but torch ran the forward, or it found none but torch raised.",
+    why="Either a false alarm (torch accepts the size) or a missed error (torch rejects it); "
+    "both mean shapecalc's rules and PyTorch differ somewhere.",
+    example="shapecalc reports SC401 at H=W=31, torch runs the forward",
+    instead="Please report it with the message; the torch error names the layer that failed.",
 )
 
 

@@ -182,8 +182,8 @@ class Translator:
             if kw.arg is None:
                 raise ExpressionError("**kwargs is not supported", kw)
             kwargs[kw.arg] = self.value(kw.value)
-        if isinstance(node.func, ast.Call):  # nn.Conv2d(...)(x)
-            layer = self.layer(node.func)
+        if isinstance(node.func, ast.Call):  # nn.Conv2d(...)(x), nn.BatchNorm2d(8).eval()(x)
+            layer = self.layer(_without_mode(node.func))
             return self.module_call(layer, args, kwargs, node)
         name = dotted(node.func)
         if name in BUILTINS and name not in self.names:
@@ -249,6 +249,19 @@ class Translator:
         node_name = self.graph.unique_name(base)
         self.graph.add(Node(node_name, op, kind, args, kwargs, location=self.location(node)))
         return Ref(node_name)
+
+
+def _without_mode(node: ast.Call) -> ast.Call:
+    """``nn.BatchNorm2d(8).eval()`` -> ``nn.BatchNorm2d(8)``: shapes do not depend on the
+    mode (rules report mode-dependent checks, such as SC208, as warnings)."""
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("eval", "train")
+        and isinstance(func.value, ast.Call)
+    ):
+        return _without_mode(func.value)
+    return node
 
 
 def graph_from_expression(

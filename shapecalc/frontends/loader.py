@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..diagnostics import Location
 from ..inputs import InputSpecError, parse_shape
 from ..values import TensorValue
 from . import FrontendError, LoadedModel
@@ -218,19 +219,36 @@ def _make_shell(module: Any, params: dict[str, Any], message: str) -> None:
 
 
 class UserCodeError(FrontendError):
-    pass
+    """The user's code raised while being imported or built. ``location``, ``reason``
+    (``RuntimeError: ...``), ``error_type`` and ``doing`` (``while building Net``) let
+    ``shapecalc check`` report it as a finding at that line."""
+
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        reason: str = "",
+        error_type: str = "",
+        doing: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.location = location
+        self.reason = reason
+        self.error_type = error_type
+        self.doing = doing
 
 
 def user_error(exc: BaseException, doing: str, source_map: SourceMap) -> FrontendError:
     """One line: ``model.py:12:9: RuntimeError: ... (while building Net)``."""
     if isinstance(exc, SyntaxError) and exc.filename:
-        where = f"{source_map.display(exc.filename)}:{exc.lineno}:{exc.offset or 1}: "
-        return UserCodeError(f"{where}SyntaxError: {exc.msg} ({doing})")
+        loc = Location(source_map.display(exc.filename), exc.lineno or 1, exc.offset or 1)
+        reason = f"SyntaxError: {exc.msg}"
+        return UserCodeError(f"{loc}: {reason} ({doing})", loc, reason, "SyntaxError", doing)
     loc = source_map.from_traceback(exc.__traceback__)
     where = f"{loc}: " if loc else ""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-    return UserCodeError(f"{where}{text} ({doing})")
+    return UserCodeError(f"{where}{text} ({doing})", loc, text, type(exc).__name__, doing)
 
 
 def import_file(path: str, context: BuildContext, device: str | None) -> Any:
@@ -238,12 +256,17 @@ def import_file(path: str, context: BuildContext, device: str | None) -> Any:
     abspath = os.path.abspath(path)
     stem = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0])
     name = f"_shapecalc_user_{next(_counter)}_{stem}"
+    package, root = _package_of(abspath)
+    if package:  # a module of a package: its relative imports resolve in the package
+        name = f"{package}.{name}"
     spec = importlib.util.spec_from_file_location(name, abspath)
     if spec is None or spec.loader is None:
         raise FrontendError(f"cannot import {path}: not a Python file")
     module = importlib.util.module_from_spec(spec)
     saved_path = list(sys.path)
     sys.path.insert(0, os.path.dirname(abspath))
+    if root:
+        sys.path.insert(1, root)
     sys.modules[name] = module
     try:
         with context.active(device):
@@ -254,6 +277,20 @@ def import_file(path: str, context: BuildContext, device: str | None) -> Any:
     finally:
         sys.path[:] = saved_path
     return module
+
+
+def _package_of(abspath: str) -> tuple[str, str | None]:
+    """The dotted package a file lies in (directories with an ``__init__.py``) and the
+    directory above the outermost one; ("", None) for a file outside any package."""
+    parts: list[str] = []
+    directory = os.path.dirname(abspath)
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        name = os.path.basename(directory)
+        if not name.isidentifier():
+            break
+        parts.insert(0, name)
+        directory = os.path.dirname(directory)
+    return (".".join(parts), directory) if parts else ("", None)
 
 
 def read_input_comments(path: str) -> dict[str | None, list[TensorValue]]:
@@ -290,6 +327,67 @@ def read_input_comments(path: str) -> dict[str | None, list[TensorValue]]:
     return out
 
 
+def declared_inputs(
+    path: str, name: str, comments: dict[str | None, list[TensorValue]]
+) -> list[TensorValue] | None:
+    """The inputs the comments declare for model ``name``: its own ``model=`` comment, else
+    the untargeted one that governs it. Untargeted comments on successive lines form one
+    declaration; with several declarations in a file, a model takes the last one above its
+    definition (a file with one class per input shape), else the first."""
+    if name in comments:
+        return comments[name]
+    blocks = _untargeted_blocks(path)
+    if len(blocks) <= 1:
+        return comments.get(None)
+    line = _definition_line(path, name)
+    above = [shapes for start, shapes in blocks if line is not None and start < line]
+    return above[-1] if above else blocks[0][1]
+
+
+def _untargeted_blocks(path: str) -> list[tuple[int, list[TensorValue]]]:
+    """(first line, shapes) of each run of successive untargeted input comments."""
+    blocks: list[tuple[int, list[TensorValue]]] = []
+    last_line = -1
+    try:
+        with open(path, "rb") as f:
+            tokens = list(tokenize.tokenize(io.BytesIO(f.read()).readline))
+    except (OSError, SyntaxError, tokenize.TokenError):
+        return blocks
+    for tok in tokens:
+        m = _COMMENT.match(tok.string) if tok.type == tokenize.COMMENT else None
+        if m is None or "model=" in m.group("body"):
+            continue
+        try:
+            shapes = [parse_shape(v.strip()) for v in _KEY.split(m.group("body"))[2::2]]
+        except InputSpecError:
+            continue  # read_input_comments reports it
+        if blocks and tok.start[0] == last_line + 1:
+            blocks[-1][1].extend(shapes)
+        else:
+            blocks.append((tok.start[0], shapes))
+        last_line = tok.start[0]
+    return blocks
+
+
+def _definition_line(path: str, name: str) -> int | None:
+    """The line of the top-level class, function or assignment that defines ``name``."""
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    top = name.split(".")[0]
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.name == top:
+                return node.lineno
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == top for t in targets):
+                return node.lineno
+    return None
+
+
 @dataclass
 class _Found:
     name: str
@@ -318,7 +416,7 @@ def _load_python(ps: PathSpec) -> list[LoadedModel]:
     for item in found:
         # fx failures fall back to the recorder; anything raised here is shapecalc's own bug
         graph = graph_from_module(item.module, item.name, ps.path, source_map, context.locations)
-        inputs = comments.get(item.name.split("(")[0], comments.get(None))
+        inputs = declared_inputs(ps.path, item.name.split("(")[0], comments)
         models.append(LoadedModel(item.name, ps.path, graph, inputs, item.build, list(notes)))
     return models
 

@@ -88,8 +88,9 @@ class Rule:
         forward = list(args)
         extra = dict(kwargs)
         for name in self.forward[len(forward) :]:
-            if name in extra:
-                forward.append(extra.pop(name))
+            if name not in extra:
+                break  # later forward inputs stay keywords (forward(x, per_sample_weights=w))
+            forward.append(extra.pop(name))
         return self.fn(ctx, *forward, **extra, **(params or {}))
 
 
@@ -119,8 +120,14 @@ def _register(fn: Callable, names: tuple[str, ...], examples: tuple[Example, ...
         forward = tuple(
             p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         )
+        # keyword-only parameters are the constructor's; *args / **kwargs stay variadic
+        # (nn.Identity accepts and ignores any arguments)
         init = inspect.Signature(
-            [p.replace(kind=p.POSITIONAL_OR_KEYWORD) for p in params if p.kind == p.KEYWORD_ONLY]
+            [
+                p.replace(kind=p.POSITIONAL_OR_KEYWORD) if p.kind == p.KEYWORD_ONLY else p
+                for p in params
+                if p.kind in (p.KEYWORD_ONLY, p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ]
         )
     for name in names:
         if name in REGISTRY:
@@ -157,7 +164,10 @@ def _passthrough_module(params: list[inspect.Parameter]) -> Callable:
         inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_ONLY),
         inspect.Parameter("input", inspect.Parameter.POSITIONAL_OR_KEYWORD),
     ]
-    sig += [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params]
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    sig += [
+        p if p.kind in variadic else p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params
+    ]
     rule.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
     return rule
 
