@@ -75,13 +75,17 @@ def bind(op: str, rule: Rule, args: list[Any], kwargs: dict[str, Any]) -> dict[s
     sig = rule.init
     assert sig is not None
     names = [p for p in sig.parameters if not p.startswith("_")]
+    open_ended = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
     for key in kwargs:
-        if key not in sig.parameters or key.startswith("_"):
+        if (key not in sig.parameters and not open_ended) or key.startswith("_"):
             raise LayerError(f"{op} has no argument {key!r}{suggest(key, names)}")
     try:
         params = rule.bind_init(args, kwargs)
     except TypeError as exc:
         raise LayerError(f"{op}({', '.join(names)}): {exc}") from None
+    for key, p in sig.parameters.items():  # Identity(*args, **kwargs) ignores its arguments
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            params.pop(key, None)
     for key, value in params.items():
         if value is Ellipsis:
             if key not in FILLABLE:
