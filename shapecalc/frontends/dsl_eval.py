@@ -139,6 +139,7 @@ class Frame:
     is_model: bool
     returned: bool = False
     result: Any = None
+    returned_at: ast.AST | None = None
 
 
 @dataclass
@@ -224,7 +225,9 @@ class ModelBuilder:
             )
         if not _holds_tensor(out):
             raise DslError(f"model {self.model.name} must return a tensor", self.model)
-        output = Node(self.graph.unique_name("output"), "output", OUTPUT, (_frozen(out),))
+        where = self.location(frame.returned_at) if frame.returned_at else None
+        name = self.graph.unique_name("output")
+        output = Node(name, "output", OUTPUT, (_frozen(out),), location=where)
         self.graph.add(output)
         self.prune()
         self.analysis.values[output.name] = resolve(output.args[0], self.analysis.values)
@@ -359,6 +362,7 @@ class ModelBuilder:
         elif isinstance(stmt, ast.Return):
             frame.result = None if stmt.value is None else self.expr(stmt.value, frame)
             frame.returned = True
+            frame.returned_at = stmt
         elif isinstance(stmt, ast.For):
             self.loop(stmt, frame)
         elif isinstance(stmt, ast.If):
@@ -888,6 +892,10 @@ class ModelBuilder:
         self.prefix = inner.prefix
         try:
             self.run(fn.body, inner)
+        except DslError as exc:
+            if len(exc.calls) < 10:
+                exc.called_from(block.name, node)
+            raise
         finally:
             self.depth -= 1
             self.prefix = saved

@@ -102,6 +102,7 @@ class DslError(FrontendError):
         self.message = message
         self.node = node
         self.source = source
+        self.calls: list[tuple[str, ast.AST]] = []  # (block, call site), innermost first
         super().__init__(self._text())
 
     def located(self, source: Source) -> DslError:
@@ -110,10 +111,18 @@ class DslError(FrontendError):
             self.args = (self._text(),)
         return self
 
+    def called_from(self, block: str, node: ast.AST) -> None:
+        self.calls.append((block, node))
+        self.args = (self._text(),)
+
     def _text(self) -> str:
         if self.source is None:
             return self.message
-        return self.source.render(self.message, self.node)
+        text = self.source.render(self.message, self.node)
+        for block, node in self.calls:
+            line, col = getattr(node, "lineno", 0), getattr(node, "col_offset", 0) + 1
+            text += f"\n  in {block}(...) called at {self.source.path}:{line}:{col}"
+        return text
 
     def __str__(self) -> str:
         return self._text()

@@ -567,3 +567,22 @@ def test_names_in_loops_and_pruned_size_reads(scn) -> None:
     # x.shape[1] was read while building (Conv2d's in_channels): no size nodes remain
     assert names == ["x", "y.conv2d", "cat", "y_1.conv2d", "cat_1", "unit.conv2d", "output"]
     assert analyze_loaded(model).output_shapes == [(1, 5, 4, 4)]
+
+
+def test_errors_inside_blocks_name_the_calls(scn) -> None:
+    path = scn(
+        """\
+        def blk(x, c):
+            return x >> Conv2d(..., c, 3, strid=2)
+
+        def Net():
+            x = Input(1, 3, 8, 8)
+            y = x >> blk(4)
+            return blk(y, 4)
+        """
+    )
+    lines = error(path).splitlines()
+    assert lines[0].startswith(f"{path}:2:17: Conv2d has no argument 'strid'")
+    assert lines[3] == f"  in blk(...) called at {path}:6:14"
+    model_lines = [n.location.line for n in one(scn(CONV_UNIT, "ok.scn")).graph]
+    assert model_lines == [2, 3, 3, 4, 5, 5]  # the output is the return line
