@@ -205,6 +205,9 @@ class ModelBuilder:
         self.suffixes: dict[str, int] = {}
         self.named_by_target: set[tuple[int, int]] = set()
         self.prefix = ""  # the block prefix of the code being evaluated
+        # a model's Input symbols, usable as sizes: name -> (input, dim, where it was named)
+        self.size_names: dict[str, tuple[Ref, int, ast.AST]] = {}
+        self.size_refs: dict[str, Ref] = {}
         self.input_mode = False
 
     # ------------------------------------------------------------------------------- driver
@@ -491,6 +494,8 @@ class ModelBuilder:
             return frame.vars[n]
         if n in self.globals:
             return self.globals[n]
+        if n in self.size_names and frame.is_model and not self.input_mode:
+            return self.size_name(n, node)
         if n in BUILTINS:
             return Builtin(n)
         if L.module_rule(n) is not None:
@@ -524,7 +529,7 @@ class ModelBuilder:
         if isinstance(base, list) and node.attr == "append":
             return BoundMethod(base, "append")
         if isinstance(base, Ref) and node.attr in TENSOR_ATTRIBUTES:
-            return self.op_call(Op("builtins.getattr"), [base, node.attr], {}, node)
+            return self.op_call(Op("builtins.getattr"), [base, node.attr], {}, node, node.attr)
         if isinstance(base, Ref):
             raise DslError(
                 f"attribute .{node.attr} is not allowed here (tensors have "
@@ -824,7 +829,9 @@ class ModelBuilder:
         self.suffixes[base] = i + 1  # the next try: names stay linear in number
         return name
 
-    def op_call(self, op: Op, args: list, kwargs: dict, node: ast.AST) -> Ref:
+    def op_call(
+        self, op: Op, args: list, kwargs: dict, node: ast.AST, name: str | None = None
+    ) -> Ref:
         for v in list(args) + list(kwargs.values()):
             if _has(
                 v, lambda x: isinstance(x, (L.Layer, LayerClass, Block, Op, Builtin, BoundMethod))
@@ -851,7 +858,7 @@ class ModelBuilder:
         args, kwargs = _frozen(args), _frozen(kwargs)  # a list appended to later stays as is
         kind = METHOD if op.name.startswith("Tensor.") else FUNCTION
         short = op.name.rsplit(".", 1)[-1].strip("_") or "op"
-        name = self.unique(self.prefix + short)
+        name = self.unique(self.prefix + (name or short))
         return self.add(
             Node(name, op.name, kind, tuple(args), kwargs, location=self.location(node)), node
         )
@@ -1033,7 +1040,25 @@ class ModelBuilder:
             value = TensorValue(tuple(dims), dtype)
         name = self.unique(hint or "x")
         self.result.inputs.append(value)
-        return self.add(Node(name, "input", INPUT, value=value, location=self.location(node)), node)
+        ref = self.add(Node(name, "input", INPUT, value=value, location=self.location(node)), node)
+        for i, arg in enumerate(node.args):  # `x = Input(B, 3, H, W)`: B names x.shape[0]
+            if (
+                isinstance(arg, ast.Name)
+                and arg.id not in frame.vars
+                and arg.id not in self.globals
+            ):
+                self.size_names.setdefault(arg.id, (ref, i, arg))
+        return ref
+
+    def size_name(self, name: str, node: ast.AST) -> Ref:
+        """The size an Input's symbol stands for, read from the input (``x.shape[i]``), so that
+        ``x.view(B, -1)`` holds at any input size."""
+        if name not in self.size_refs:
+            ref, i, _ = self.size_names[name]
+            shape = self.op_call(Op("builtins.getattr"), [ref, "shape"], {}, node, "shape")
+            getitem = Op("operator.getitem")
+            self.size_refs[name] = self.op_call(getitem, [shape, i], {}, node, name=name)
+        return self.size_refs[name]
 
 
 class _Enumerate:

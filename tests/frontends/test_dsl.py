@@ -342,7 +342,8 @@ ERRORS = [
     ("x = Linear(4, 3)(2)", "called on a tensor", 9),
     ("x = x >> MaxPool2d(x.shape[2])", "not a fixed number", 24),
     ("x = x[..., 0] + relu(...)", "`...` is filled in only as a layer argument", 21),
-    ("for i in range(H):\n        pass", "name 'H' is not defined", 20),
+    ("for i in range(H):\n        pass", "depends on a size that is not a fixed number (H)", 14),
+    ("for i in range(Q):\n        pass", "name 'Q' is not defined", 20),
     ("if x.shape[2] > 3:\n        pass", "depends on a size that is not a fixed number", 8),
     ("x = x >> Conv2d(3, 6.5, 3)", "out_channels must be a whole number, got 6.5", 14),
     ("x = x >> Conv2d(3, 6, 3, groups=0)", "groups must be at least 1, got 0", 14),
@@ -586,3 +587,19 @@ def test_errors_inside_blocks_name_the_calls(scn) -> None:
     assert lines[3] == f"  in blk(...) called at {path}:6:14"
     model_lines = [n.location.line for n in one(scn(CONV_UNIT, "ok.scn")).graph]
     assert model_lines == [2, 3, 3, 4, 5, 5]  # the output is the return line
+
+
+def test_input_symbols_are_the_input_sizes(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(B, 3, H, W)
+            return x.view(B, 3, H * W).mean(2).reshape(B, -1) >> Linear(3, 5)
+        """
+    )
+    model = one(path)
+    assert [n.name for n in model.graph][:7] == ["x", "shape", "B", "shape_1", "H", "shape_2", "W"]
+    B = sym.symbol("B")
+    assert analyze_loaded(model).output_shapes == [(B, 5)]
+    assert analyze_loaded(model, [TensorValue((2, 3, 4, 6))]).output_shapes == [(2, 5)]
+    assert model.build()(torch.rand(2, 3, 4, 6)).shape == (2, 5)
