@@ -603,3 +603,21 @@ def test_input_symbols_are_the_input_sizes(scn) -> None:
     assert analyze_loaded(model).output_shapes == [(B, 5)]
     assert analyze_loaded(model, [TensorValue((2, 3, 4, 6))]).output_shapes == [(2, 5)]
     assert model.build()(torch.rand(2, 3, 4, 6)).shape == (2, 5)
+
+
+def test_check_and_fix_work_on_a_sketch(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 3, 8, 8)
+            x = x >> Conv2d(4, 8, 3, padding=1)
+            return flatten(x, 1) >> Linear(100, 10)
+        """
+    )
+    found = CliRunner().invoke(main, ["check", path])
+    assert found.exit_code == 1
+    assert f"{path}:3:14: SC201" in found.output and f"{path}:4:29: SC401" in found.output
+    fixed = CliRunner().invoke(main, ["check", "--fix", path])
+    assert fixed.exit_code == 0, fixed.output
+    text = open(path).read()
+    assert "Conv2d(3, 8, 3, padding=1)" in text and "Linear(512, 10)" in text
