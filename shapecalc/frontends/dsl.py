@@ -78,7 +78,8 @@ def _top_level(path: str, tree: ast.Module) -> tuple[dict[str, Any], list[ast.Fu
     """Constants and blocks by name, and the models (defs without parameters) in order."""
     globals_: dict[str, Any] = {}
     models: list[ast.FunctionDef] = []
-    scratch = ModelBuilder(path, ast.FunctionDef("_", ast.arguments(), [], []), globals_)
+    scratch = ModelBuilder(path, ast.FunctionDef("_", ast.arguments(), [], []), {})
+    scratch.globals = globals_  # constants read the ones defined above them
     for stmt in tree.body:
         if isinstance(stmt, ast.FunctionDef):
             if stmt.name in globals_:

@@ -193,7 +193,8 @@ class ModelBuilder:
     ) -> None:
         self.path = path
         self.model = model
-        self.globals = globals_
+        # each model gets its own copy of the file's lists (a model may append to one)
+        self.globals = {k: _copy_lists(v) for k, v in globals_.items()}
         self.override = list(override or [])
         self.graph = LayerGraph(name=model.name, source=path)
         self.analysis = Analysis(self.graph, [])
@@ -1115,6 +1116,14 @@ def _has_tensor(value: Any) -> bool:
     if isinstance(value, (tuple, list)):
         return any(_has_tensor(v) for v in value)
     return False
+
+
+def _copy_lists(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_copy_lists(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_copy_lists(v) for v in value)
+    return value
 
 
 def _frozen(value: Any) -> Any:

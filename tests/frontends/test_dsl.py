@@ -621,3 +621,24 @@ def test_check_and_fix_work_on_a_sketch(scn) -> None:
     assert fixed.exit_code == 0, fixed.output
     text = open(path).read()
     assert "Conv2d(3, 8, 3, padding=1)" in text and "Linear(512, 10)" in text
+
+
+def test_constants_build_on_each_other_and_models_do_not_share_lists(scn) -> None:
+    path = scn(
+        """\
+        BASE = 4
+        WIDTHS = [BASE, BASE * 2]
+
+        def A():
+            x = Input(1, 2)
+            WIDTHS.append(16)
+            return x >> Linear(..., WIDTHS[-1])
+
+        def B():
+            x = Input(1, 2)
+            return x >> Linear(..., WIDTHS[-1])
+        """
+    )
+    a, b = load_models(path)
+    assert analyze_loaded(a).output_shapes == [(1, 16)]
+    assert analyze_loaded(b).output_shapes == [(1, 8)]
