@@ -495,7 +495,12 @@ class ModelBuilder:
             return frame.vars[n]
         if n in self.globals:
             return self.globals[n]
-        if n in self.size_names and frame.is_model and not self.input_mode:
+        if self.input_mode:  # Input(batch, size): any other name is a new size symbol
+            try:
+                return sym.symbol(n)
+            except ValueError as exc:
+                raise DslError(f"{n!r} cannot name a size: {exc}", node) from None
+        if n in self.size_names and frame.is_model:
             return self.size_name(n, node)
         if n in BUILTINS:
             return Builtin(n)
@@ -504,11 +509,6 @@ class ModelBuilder:
         op = resolve_op(n)
         if op is not None:
             return op
-        if self.input_mode:
-            try:
-                return sym.symbol(n)
-            except ValueError as exc:
-                raise DslError(f"{n!r} cannot name a size: {exc}", node) from None
         if n in _PYTHON_BUILTINS:
             raise DslError(f"Python's {n} is not part of the DSL", node)
         if n in _CONTAINERS:
