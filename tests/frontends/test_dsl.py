@@ -492,7 +492,7 @@ def test_exported_names_are_the_dsl_names(scn) -> None:
 
 RUNNER = """
 import sys, runpy
-sys.argv = ["shapecalc", sys.argv[1]]
+sys.argv = ["shapecalc", *sys.argv[1:]]
 try:
     runpy.run_module("shapecalc", run_name="__main__")
 except SystemExit as exc:
@@ -502,16 +502,24 @@ print("HEAVY", heavy, code)
 """
 
 
-def test_analysing_a_dsl_file_imports_no_torch() -> None:
+@pytest.mark.parametrize(
+    "args,shown",
+    [
+        (["examples/seed_conv_unit.scn"], "Linear(864, 10)"),
+        (["check", "examples/seed_resblk.scn"], "All checks passed"),
+        (["export", "examples/seed_conv_unit.scn"], "nn.Linear(864, 10)"),
+    ],
+)
+def test_analysing_a_dsl_file_imports_no_torch(args: list[str], shown: str) -> None:
     out = subprocess.run(
-        [sys.executable, "-c", RUNNER, "examples/seed_conv_unit.scn"],
+        [sys.executable, "-c", RUNNER, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert "HEAVY [] 0" in out.stdout, out.stdout + out.stderr
-    assert "Linear(864, 10)" in out.stdout
+    assert shown in out.stdout + out.stderr
 
 
 def test_build_models_on_text(scn) -> None:
