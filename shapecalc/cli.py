@@ -131,7 +131,8 @@ input_option = click.option(
     type=click.Choice(formats()),
     default="table",
     show_default=True,
-    help="table: per-layer shapes; json: the version-1 contract; text: diagnostics only.",
+    help="table: per-layer shapes; json: the version-1 contract; text: diagnostics only; "
+    "dot, mermaid: the layer graph (see `shapecalc graph`).",
 )
 @click.option(
     "--verify",
@@ -140,7 +141,27 @@ input_option = click.option(
     help="Also run the model with PyTorch on CPU at a few sizes and compare every layer "
     "(see `shapecalc verify`); exit 1 when torch disagrees.",
 )
-def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str, check_torch: bool) -> None:
+@click.option(
+    "--stats",
+    "show_stats",
+    is_flag=True,
+    help="Add MACs, output bytes and receptive fields per layer, and totals with the peak "
+    "activation memory.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Collapse submodules nested deeper than N into one row each (table).",
+)
+def calc(
+    paths: tuple[str, ...],
+    inputs: tuple[str, ...],
+    fmt: str,
+    check_torch: bool,
+    show_stats: bool,
+    depth: int | None,
+) -> None:
     """Per-layer output shapes of the models in PATH (the default command)."""
     shapes = parse_inputs(inputs)
     if check_torch:
@@ -149,7 +170,7 @@ def calc(paths: tuple[str, ...], inputs: tuple[str, ...], fmt: str, check_torch:
         sys.exit(calc_with_verify(paths, shapes, fmt))
     analyses = analyse_all(paths, shapes)
     with guarded(", ".join(paths)):
-        text = render(fmt, analyses)
+        text = render(fmt, analyses, stats=show_stats, depth=depth)
     if text:
         click.echo(text)
     sys.exit(exit_code(analyses))
@@ -356,6 +377,52 @@ def verify_command(
     sys.exit(
         run_cli(paths, parse_inputs(inputs), sizes, seed, random_sizes, max_memory, device, fmt)
     )
+
+
+# ---------------------------------------------------------------------------------- graph
+
+GRAPH_SUFFIXES = {
+    ".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "pdf",
+    ".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid",
+}  # fmt: skip
+
+
+@main.command("graph")
+@click.argument("path", metavar="PATH")
+@input_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "svg", "png", "pdf", "mermaid"]),
+    help="Default: from the -o suffix (.dot .gv .svg .png .pdf .mmd .md), else dot.",
+)
+def graph(path: str, inputs: tuple[str, ...], output: str | None, fmt: str | None) -> None:
+    """The layer graph of the models in PATH as Graphviz DOT (SVG/PNG through Graphviz's
+    `dot` when installed) or a Mermaid flowchart: op and output shape per node, an edge from
+    every input of a merge, errors in red with their codes."""
+    import os
+
+    from .report.dot import GraphvizError, render_file
+
+    if fmt is None:
+        suffix = os.path.splitext(output)[1].lower() if output else ""
+        if output and suffix not in GRAPH_SUFFIXES:
+            fail(f"cannot tell the format of {output!r} from its suffix: pass --format")
+        fmt = GRAPH_SUFFIXES.get(suffix, "dot")
+    if fmt in ("svg", "png", "pdf") and output is None:
+        fail(f"--format {fmt} writes a binary file: pass -o FILE.{fmt}")
+    analyses = analyse_all((path,), parse_inputs(inputs))
+    try:
+        with guarded(path):
+            text = render_file(analyses, fmt, output)
+    except GraphvizError as exc:
+        fail(str(exc))
+    if text is not None:
+        click.echo(text)
+    sys.exit(exit_code(analyses))
 
 
 # ------------------------------------------------------------------------------------- export

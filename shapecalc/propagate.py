@@ -216,11 +216,24 @@ class Analysis:
 
         return render(self)
 
-    def to_dict(self) -> dict:
-        """This model's entry of the JSON contract, version 1 (report/json_report.py)."""
+    def to_dict(self, *, stats: bool = False) -> dict:
+        """This model's entry of the JSON contract, version 1 (report/json_report.py); with
+        ``stats``, each layer's and the model's statistics and receptive fields too."""
         from .report.json_report import model_entry
 
-        return model_entry(self)
+        return model_entry(self, stats=stats)
+
+    def stats(self) -> Any:
+        """Parameters, MACs and activation memory, per layer and in total (stats.py)."""
+        from .stats import compute
+
+        return compute(self)
+
+    def receptive_fields(self) -> dict:
+        """Each node's receptive field per spatial axis of the input (receptive.py)."""
+        from .receptive import compute
+
+        return compute(self)
 
     def layer(self, name: str) -> LayerResult:
         for layer in self.layers:

@@ -7,6 +7,13 @@
 over the input symbols (``"(H - 12)//4"``); an unknown dim is null; a layer whose output is a
 tuple of tensors has a list of shapes; a non-tensor output has a null shape. Every constraint
 is a Python boolean expression over the symbols (``"H >= 12"``).
+
+With ``--stats`` (``stats=True``) each layer also has ``"stats": {"macs", "output_bytes",
+"trainable_params", "scope", "receptive_field": [{"size", "jump", "start", "whole"} per spatial
+axis] or null}`` and the model ``"stats": {"params", "trainable_params", "macs",
+"macs_complete", "input_bytes", "output_bytes", "activation_bytes", "peak_activation_bytes"}``;
+a count is an int, or a string holding a Python integer expression over the symbols, or null
+when unknown.
 """
 
 from __future__ import annotations
@@ -46,10 +53,12 @@ def _has_tensor(value: Any) -> bool:
     return isinstance(value, (tuple, list)) and bool(value) and all(_has_tensor(v) for v in value)
 
 
-def model_entry(analysis: Any) -> dict:
+def model_entry(analysis: Any, *, stats: bool = False) -> dict:
     """One model of the contract, from an Analysis."""
     layers = []
-    for layer in analysis.layers:
+    model_stats = analysis.stats() if stats else None
+    fields = analysis.receptive_fields() if stats else {}
+    for i, layer in enumerate(analysis.layers):
         loc = layer.node.location
         layers.append(
             {
@@ -60,7 +69,9 @@ def model_entry(analysis: Any) -> dict:
                 "location": {"path": loc.path, "line": loc.line} if loc else None,
             }
         )
-    return {
+        if model_stats is not None:
+            layers[-1]["stats"] = _layer_stats(model_stats.layers[i], fields.get(layer.name))
+    entry = {
         "name": analysis.name,
         "source": analysis.source or None,
         "input_shapes": [
@@ -73,16 +84,31 @@ def model_entry(analysis: Any) -> dict:
         "constraints": [str(c) for c in analysis.constraints],
         "diagnostics": [d.to_dict() for d in sorted(analysis.diagnostics, key=_key)],
     }
+    if model_stats is not None:
+        entry["stats"] = model_stats.to_dict()
+    return entry
+
+
+def _layer_stats(st: Any, field: Any) -> dict:
+    from ..stats import json_count
+
+    return {
+        "macs": json_count(st.macs),
+        "output_bytes": json_count(st.output_bytes),
+        "trainable_params": st.trainable,
+        "scope": st.scope,
+        "receptive_field": None if field is None else [axis.to_dict() for axis in field],
+    }
 
 
 def _key(diag: Any) -> tuple:
     return diag.sort_key()
 
 
-def document(analyses: Sequence[Any]) -> dict:
-    return {"version": VERSION, "models": [model_entry(a) for a in analyses]}
+def document(analyses: Sequence[Any], *, stats: bool = False) -> dict:
+    return {"version": VERSION, "models": [model_entry(a, stats=stats) for a in analyses]}
 
 
 @reporter("json")
-def json_report(analyses: Sequence[Any], **_options: Any) -> str:
-    return json.dumps(document(analyses), indent=2)
+def json_report(analyses: Sequence[Any], *, stats: bool = False, **_options: Any) -> str:
+    return json.dumps(document(analyses, stats=stats), indent=2)

@@ -240,5 +240,11 @@ def render(analysis: Any) -> str:
 
 
 @reporter("table")
-def table_report(analyses: Sequence[Any], **_options: Any) -> str:
+def table_report(
+    analyses: Sequence[Any], *, stats: bool = False, depth: int | None = None, **_options: Any
+) -> str:
+    if stats or depth is not None:  # statistics columns, collapsed submodules: stats_table.py
+        from .stats_table import render as render_stats
+
+        return "\n\n".join(render_stats(a, stats=stats, depth=depth) for a in analyses)
     return "\n\n".join(render(a) for a in analyses)
