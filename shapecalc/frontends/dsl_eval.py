@@ -771,6 +771,14 @@ class ModelBuilder:
         for key in kwargs:
             if key not in allowed:
                 raise DslError(f"{layer.op}'s forward has no argument {key!r}", node)
+        missing = [
+            p for p in _required_inputs(rule)[len(args) :] if p not in kwargs
+        ]  # MultiheadAttention(...)(q) without key and value
+        if missing:
+            raise DslError(
+                f"{layer.op} takes {', '.join(rule.forward)}; missing {', '.join(missing)}",
+                node,
+            )
         if layer.calls == 0:
             try:
                 L.fill(layer, [self.value_of(a) for a in args])
@@ -1124,6 +1132,12 @@ def _copy_lists(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(_copy_lists(v) for v in value)
     return value
+
+
+def _required_inputs(rule: Any) -> list[str]:
+    """A layer's forward inputs that have no default (torch raises without them)."""
+    params = list(inspect.signature(rule.fn).parameters.values())[1:]
+    return [p.name for p in params if p.name in rule.forward and p.default is p.empty]
 
 
 def _frozen(value: Any) -> Any:

@@ -333,6 +333,7 @@ ERRORS = [
     ("x = y", "name 'y' is not defined", 9),
     ("x = cat([x, x], dimm=1)", "cat", 9),
     ("x = x >> 3", "right side of >> must be", 14),
+    ("x = x >> Bilinear(4, 4, 5)", "Bilinear takes input1, input2; missing input2", 14),
     ("x = Linear(..., 3)(x.shape)", "called on a tensor", 9),
     (
         "x = max_pool2d(x.shape, 2)",
