@@ -247,6 +247,13 @@ def _count(op: str, p: dict[str, Any]) -> int | None:
         return p.get("num_parameters", 1)
     if op in ("RNN", "LSTM", "GRU"):
         return _rnn_count(op, p)
+    if op in ("TransformerEncoderLayer", "TransformerDecoderLayer"):
+        # self-attention (+ cross-attention), linear1, linear2, two (three) LayerNorms
+        e, f, bias = p["d_model"], p.get("dim_feedforward", 2048), p.get("bias", True)
+        attention = 4 * e * e + (4 * e if bias else 0)
+        decoder = op == "TransformerDecoderLayer"
+        norms = (3 if decoder else 2) * e * (2 if bias else 1)
+        return attention * (2 if decoder else 1) + 2 * e * f + (f + e if bias else 0) + norms
     if op == "MultiheadAttention":
         e = p["embed_dim"]
         kdim = p.get("kdim") or e

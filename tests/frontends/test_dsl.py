@@ -252,6 +252,10 @@ COUNTED = [
     ("GRU", (3, 5), {"bias": False}),
     ("MultiheadAttention", (8, 2), {}),
     ("MultiheadAttention", (8, 2), {"kdim": 3, "vdim": 5, "add_bias_kv": True}),
+    ("TransformerEncoderLayer", (8, 2, 16), {}),
+    ("TransformerEncoderLayer", (8, 2), {"bias": False}),
+    ("TransformerDecoderLayer", (8, 2, 16), {}),
+    ("TransformerDecoderLayer", (8, 2, 16), {"bias": False}),
     ("ReLU", (), {}),
     ("MaxPool2d", (2,), {}),
 ]
