@@ -92,6 +92,7 @@ def mutated(draw) -> tuple[str, str]:
             lines = text[: draw(st.integers(0, len(text)))].splitlines()
         else:
             text = "\n".join(lines)
+            lines = text.split("\n")  # a replacement may have put a newline in a line
             toks = tokens(text, numbers_only=kind == "number")
             if not toks:
                 continue
