@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 
 
-# shapecalc: input=B,16,L
+# shapecalc: model=BatchNorm1dExample input=B,16,L
 # The seed runs it on torch.rand(100, 16, 784): 28 * 28 pixels flattened into one axis.
 class BatchNorm1dExample(nn.Module):
     def __init__(self, num_features: int = 16) -> None:
@@ -21,7 +21,7 @@ class BatchNorm1dExample(nn.Module):
         return self.bn(x)
 
 
-# shapecalc: input=B,16,H,W
+# shapecalc: model=BatchNorm2dExample input=B,16,H,W
 # The seed's image-shaped variant: torch.rand(100, 16, 28, 28).
 class BatchNorm2dExample(nn.Module):
     def __init__(self, num_features: int = 16) -> None:

@@ -22,6 +22,7 @@ from .frontends import FrontendError, LoadedModel
 from .graph import LayerGraph
 from .inputs import InputSpecError, parse_shape
 from .propagate import Analysis, propagate, strict_default
+from .rules import short_name
 from .values import TensorValue
 
 
@@ -156,6 +157,22 @@ def analyze_loaded(
                 Severity.WARNING,
                 f"no shape rule for {node.op}; '{node.name}' was evaluated on meta tensors at "
                 "this input size, so its shapes are not checked",
+                node.name,
+                node.location,
+            )
+        )
+    for node, message in fallback.failed if fallback is not None else ():
+        # the op has no rule but torch itself rejects it at these sizes: an error, in the
+        # place of the "not checked" warning
+        analysis.diagnostics[:] = [
+            d for d in analysis.diagnostics if not (d.code == "SC901" and d.layer == node.name)
+        ]
+        analysis._add_diagnostic(
+            Diagnostic(
+                "SC113",
+                Severity.ERROR,
+                f"{short_name(node.op)} '{node.name}' fails in PyTorch at these sizes "
+                f"({message}); shapecalc has no rule for it, so this was found by running it",
                 node.name,
                 node.location,
             )

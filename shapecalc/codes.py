@@ -235,6 +235,20 @@ _code(
     example="out, idx = pool1(x)\ny = unpool(pool2(out), idx)   # idx belongs to another size",
     instead="Pass the indices returned together with the tensor being unpooled.",
 )
+_code(
+    "SC113",
+    "op-fails-at-size",
+    E,
+    "An op shapecalc has no rule for raises in PyTorch at the sizes it gets.",
+    what="For an op without a shape rule, shapecalc runs the op itself on meta tensors of "
+    "the sizes it receives (at concrete input sizes); when PyTorch raises there and on CPU "
+    "tensors of the same sizes, the op cannot run at this input.",
+    why="The forward pass would stop at this line with PyTorch's error (quoted in the "
+    "message). Without a rule shapecalc cannot say more than PyTorch does: which argument "
+    "to change is in that message.",
+    example="y = x.repeat_interleave(2, dim=4)   # x is 4-D: dimension out of range",
+    instead="Change the op's arguments or its input as PyTorch's message says.",
+)
 
 # ------------------------------------------------------------------ SC2xx channels and inputs
 _code(
@@ -312,6 +326,72 @@ _code(
     "following scalar types: Long, Int'.",
     example="nn.Embedding(1000, 64)(torch.rand(2, 16))",
     instead="Pass integer token ids: torch.randint(0, 1000, (2, 16)).",
+)
+_code(
+    "SC215",
+    "input-size-mismatch",
+    E,
+    "A recurrent or attention layer's feature size differs from the size of its input.",
+    what="Checks the last dimension of the input of RNN / LSTM / GRU and their cells against "
+    "input_size, of MultiheadAttention's query, key and value against embed_dim, kdim and "
+    "vdim, and of a Transformer layer's inputs against d_model.",
+    why="PyTorch raises 'input.size(-1) must be equal to input_size. Expected 10, got 20' or "
+    "'was expecting embedding dimension of 64, but got 32'.",
+    example="nn.LSTM(10, 32)   # on (T, B, 20) features",
+    instead="nn.LSTM(20, 32)",
+)
+_code(
+    "SC216",
+    "hidden-state-mismatch",
+    E,
+    "An initial hidden (or cell) state given to a recurrent layer has the wrong shape.",
+    what="Checks h0 (and LSTM's c0) against (num_directions * num_layers, N, H_out) for "
+    "RNN / LSTM / GRU ((D * num_layers, H_out) for unbatched input; H_out is proj_size when "
+    "set), and the hidden state of RNNCell / LSTMCell / GRUCell against (N, hidden_size).",
+    why="PyTorch raises 'Expected hidden size (2, 4, 32), got [1, 4, 32]' or 'Input batch size "
+    "4 doesn't match hidden0 batch size 8'.",
+    example="nn.LSTM(10, 32, num_layers=2)(x, (h0, c0))   # h0, c0 of shape (1, B, 32)",
+    instead="h0 = torch.zeros(2, B, 32), and c0 alike",
+)
+_code(
+    "SC217",
+    "heads-indivisible",
+    E,
+    "An attention layer's embedding size, or its query heads, do not split evenly into heads.",
+    what="Checks that MultiheadAttention's (and a Transformer layer's) embed_dim is divisible "
+    "by num_heads, and, for scaled_dot_product_attention with enable_gqa=True, that the key "
+    "and value heads divide the query heads.",
+    why="PyTorch raises 'embed_dim must be divisible by num_heads' when building the layer, "
+    "or 'Number of heads in key and value must divide the number of heads in query'.",
+    example="nn.MultiheadAttention(100, 8)",
+    instead="nn.MultiheadAttention(96, 8), or nn.MultiheadAttention(100, 10)",
+)
+_code(
+    "SC218",
+    "attention-mask-mismatch",
+    E,
+    "An attention mask or key padding mask does not fit the query and key lengths.",
+    what="Checks MultiheadAttention's key_padding_mask against (N, S) and attn_mask against "
+    "(L, S) or (N * num_heads, L, S), and that scaled_dot_product_attention's attn_mask "
+    "broadcasts to (..., L, S), is bool or float, and is not combined with is_causal=True.",
+    why="PyTorch raises 'The shape of the 2D attn_mask is torch.Size([16, 16]), but should be "
+    "(16, 20)' or 'Expected key_padded_mask.shape[1] to be 20, but got 16'.",
+    example="attn(q, k, v, attn_mask=torch.ones(L, L, dtype=torch.bool))   # k has S != L",
+    instead="A mask of shape (L, S): torch.ones(q.size(0), k.size(0), dtype=torch.bool)",
+)
+_code(
+    "SC219",
+    "attention-inputs-mismatch",
+    E,
+    "Query, key and value given to an attention op do not fit together.",
+    what="Checks that key and value have the same length (and batch), that query and key "
+    "share their head size and batch dimensions (broadcasting for "
+    "scaled_dot_product_attention), that batched and unbatched inputs are not mixed, and "
+    "that a Transformer's source and target have the same batch.",
+    why="PyTorch raises 'key shape torch.Size([7, 3, 8]) does not match value shape "
+    "torch.Size([6, 3, 8])' or a matrix-product error deep inside the attention.",
+    example="F.scaled_dot_product_attention(q, k, v)   # k (B, H, 20, 64), v (B, H, 16, 64)",
+    instead="Key and value from the same sequence: both (B, H, S, ...)",
 )
 
 _code(

@@ -51,6 +51,19 @@ class LayerSpec:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
 
+class LayerArgs(dict):
+    """A layer given as another layer's constructor argument (TransformerEncoder's
+    encoder_layer and norm): a dict of its constructor arguments, as rules read it, that also
+    knows the layer's op (``TransformerEncoderLayer``), as reports show it."""
+
+    def __init__(self, op: str, params: Mapping[str, Any]) -> None:
+        super().__init__(params)
+        self.op = op
+
+    def __reduce__(self) -> tuple:
+        return (LayerArgs, (self.op, dict(self)))
+
+
 @dataclass(frozen=True)
 class Node:
     """One op in the graph.

@@ -7,6 +7,7 @@ compiler. Whatever cannot be known becomes opaque, and opaque values never produ
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,9 +48,20 @@ class Constraint:
 
 
 @dataclass(frozen=True)
+class Inferred:
+    """What a lazy layer (LazyLinear, LazyConv2d) learns from its input: the constructor
+    arguments it leaves out (``in_features``) and the parameter count it will have once
+    materialised (None when that depends on a symbolic size)."""
+
+    params: Mapping[str, Any]
+    param_count: int | None = None
+
+
+@dataclass(frozen=True)
 class LayerResult:
     node: Node
     value: Any
+    inferred: Inferred | None = None
 
     @property
     def name(self) -> str:
@@ -65,7 +77,14 @@ class LayerResult:
 
     @property
     def params(self) -> int:
-        return self.node.spec.param_count if self.node.spec else 0
+        """The layer's parameter count; a lazy layer's once materialised, when known."""
+        own = self.node.spec.param_count if self.node.spec else 0
+        return own + ((self.inferred.param_count or 0) if self.inferred else 0)
+
+    @property
+    def trainable(self) -> int:
+        own = self.node.spec.trainable if self.node.spec else 0
+        return own + ((self.inferred.param_count or 0) if self.inferred else 0)
 
     @property
     def shape(self) -> tuple[Dim, ...] | None:
@@ -94,9 +113,26 @@ class RuleContext:
         return self.analysis.assumptions
 
     def report(self, code: str, message: str, *, fix: Fix | None = None) -> None:
+        """One finding per code and node: a layer wrong in several dims (a 1x1 map under a
+        2x2 pool is too small in H and in W) is one error, the other dims its notes. A merge
+        (+, cat, stack) whose operand was already blamed for the same kind of mismatch
+        reports nothing: a dense block's mismatched map, concatenated again further on, is
+        one error, not one per concatenation."""
+        if code in _MERGE_CODES and self.analysis._blamed_before(self.node, code):
+            self.analysis._blame(self.node, code)
+            return
+        for i, prev in enumerate(self.reported):
+            if prev.code == code:
+                if message != prev.message and message not in prev.notes:
+                    merged = dataclasses.replace(prev, notes=(*prev.notes, message))
+                    self.reported[i] = merged
+                    self.analysis._replace_diagnostic(prev, merged)
+                return
         diag = Diagnostic(code, severity_of(code), message, self.node.name, self.node.location, fix)
         self.reported.append(diag)
         self.analysis._add_diagnostic(diag)
+        if code in _MERGE_CODES:
+            self.analysis._blame(self.node, code)
 
     def check(
         self, rel: Rel | bool, code: str, message: str, *, fix: Fix | None = None
@@ -131,12 +167,33 @@ class RuleContext:
             return rel
         return self.assumptions.decide(rel)
 
+    def infer(self, params: Mapping[str, Any], param_count: Any = None) -> None:
+        """A lazy layer's constructor arguments learnt from its input, and the parameter count
+        it will have once materialised (an int, or a symbolic size: not counted)."""
+        count = param_count if isinstance(param_count, int) else None
+        self.analysis.inferred[self.node.name] = Inferred(dict(params), count)
+
     def concrete(self, value: Any, what: str) -> Any:
         """value when it holds no symbolic size; else report SC905 and return None."""
         if _is_symbolic_value(value):
             self.report("SC905", f"{self.layer} needs a concrete {what}, got {value}")
             return None
         return value
+
+
+# merges blame their operands: the error is at the op, its inputs are what a fix changes
+_MERGE_CODES = frozenset({"SC301", "SC302", "SC303"})
+
+
+def _refs(value: Any) -> list[str]:
+    """Names of the nodes a node's (nested) arguments refer to."""
+    if isinstance(value, Ref):
+        return [value.node]
+    if isinstance(value, (tuple, list)):
+        return [name for v in value for name in _refs(v)]
+    if isinstance(value, (dict, MappingProxyType)):
+        return [name for v in value.values() for name in _refs(v)]
+    return []
 
 
 def _is_symbolic_value(value: Any) -> bool:
@@ -157,7 +214,9 @@ class Analysis:
     layers: list[LayerResult] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     raw_constraints: list[Constraint] = field(default_factory=list)
+    inferred: dict[str, Inferred] = field(default_factory=dict)  # by node name
     assumptions: Assumptions = field(default_factory=Assumptions)
+    _blamed: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
     @property
     def name(self) -> str:
@@ -246,6 +305,20 @@ class Analysis:
         if all((d.code, d.location, d.message) != key for d in self.diagnostics):
             self.diagnostics.append(diag)
 
+    def _blame(self, node: Node, code: str) -> None:
+        for name in _refs((node.args, dict(node.kwargs))):
+            self._blamed.add((name, code))
+
+    def _blamed_before(self, node: Node, code: str) -> bool:
+        return any((name, code) in self._blamed for name in _refs((node.args, dict(node.kwargs))))
+
+    def _replace_diagnostic(self, old: Diagnostic, new: Diagnostic) -> None:
+        for i, d in enumerate(self.diagnostics):
+            if d is old:
+                self.diagnostics[i] = new
+                return
+        self._add_diagnostic(new)
+
     def _add_constraint(self, c: Constraint) -> None:
         if all(old.rel != c.rel for old in self.raw_constraints):
             self.raw_constraints.append(c)
@@ -282,7 +355,7 @@ def propagate(
             value = _apply(analysis, node, strict, fallback)
         analysis.values[node.name] = value
         if node.kind != OUTPUT:
-            analysis.layers.append(LayerResult(node, value))
+            analysis.layers.append(LayerResult(node, value, analysis.inferred.get(node.name)))
     return analysis
 
 

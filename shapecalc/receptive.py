@@ -270,7 +270,10 @@ def _windowed(
     return tuple(window(f, *args) for f, args in zip(fin, zip(k, s, p, d)))
 
 
-@field_rule("Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "MaxPool3d")
+@field_rule(
+    "Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+    "LazyConv1d", "LazyConv2d", "LazyConv3d",
+)  # fmt: skip
 def conv_module(call: OpCall, fin: Field, n: int) -> Field | None:
     return _windowed(
         fin,
@@ -328,7 +331,10 @@ def _transposed_all(
     return tuple(transposed(f, *args) for f, args in zip(fin, zip(k, s, p, d)))
 
 
-@field_rule("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
+@field_rule(
+    "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+    "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
+)  # fmt: skip
 def conv_transpose_module(call: OpCall, fin: Field, n: int) -> Field | None:
     return _transposed_all(
         fin,

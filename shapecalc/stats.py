@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
@@ -117,6 +117,27 @@ def conv_transpose_module(call: OpCall) -> Dim | None:
         return None
     kernel = _ntuple(call.get("kernel_size"), int(call.op[-2]))
     return prod(x.shape) * (call.get("out_channels") // call.get("groups", 1)) * prod(kernel)
+
+
+@macs(
+    "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConv3d",
+    "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
+)  # fmt: skip
+def lazy_module(call: OpCall) -> Dim | None:
+    """A lazy layer's MACs are its eager layer's, with the size it learns from its input
+    (in_features: the last dim; in_channels: dim 1, or dim 0 unbatched; rules/lazy.py)."""
+    x = call.first
+    if x is None or not x.ndim:
+        return None
+    eager = call.op.removeprefix("Lazy")
+    if eager == "Linear":
+        learnt = {"in_features": x.shape[-1]}
+    else:
+        learnt = {"in_channels": x.shape[1] if x.ndim == int(eager[-2]) + 2 else x.shape[0]}
+    node = replace(call.node, op=eager)
+    return MACS[eager](
+        OpCall(node, {**call.args, **learnt}, call.out, call.positional, call.inputs)
+    )
 
 
 @macs("F.conv1d", "F.conv2d", "F.conv3d", "torch.conv1d", "torch.conv2d", "torch.conv3d")
@@ -554,6 +575,10 @@ def compute(analysis: Any) -> ModelStats:
         spec = node.spec
         params = spec.param_count if spec else 0
         trainable = spec.trainable if spec else 0
+        inferred = analysis.inferred.get(node.name)  # a lazy layer, once materialised
+        if inferred is not None and inferred.param_count:
+            params += inferred.param_count
+            trainable += inferred.param_count
         count = node_macs(node, values)
         if count is None:
             complete = False

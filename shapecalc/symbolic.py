@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import reduce
 
 INF = math.inf
@@ -829,6 +830,62 @@ def _atom_bounds(atom: Atom, env: Bounds) -> tuple[float, float]:
     return max(i[0] for i in ivs), max(i[1] for i in ivs)
 
 
+def _linear_floor_form(x: Dim) -> tuple[dict[str, Fraction], Fraction, Fraction] | None:
+    """x as ``sum(c_s * s) + e`` with e in [lo, hi], for x linear in symbols and floors of
+    linear expressions by integers: each ``u // d`` is ``u/d - r/d`` with r in [0, d - 1].
+    The symbols' coefficients can cancel where interval arithmetic cannot see it:
+    ``H - 2*((H - 4)//2) + 4`` is ``8 + (H % 2)``, in [8, 9], never 0. None otherwise."""
+    if isinstance(x, int):
+        return {}, Fraction(x), Fraction(x)
+    if not isinstance(x, Expr):
+        return None
+    coeffs: dict[str, Fraction] = {}
+    lo = hi = Fraction(0)
+    for m, c in x.terms.items():
+        if m == ():
+            lo += c
+            hi += c
+            continue
+        if len(m) != 1 or m[0][1] != 1:
+            return None
+        atom = m[0][0]
+        if isinstance(atom, Symbol):
+            coeffs[atom.name] = coeffs.get(atom.name, Fraction(0)) + c
+            continue
+        if not (isinstance(atom, FloorDiv) and isinstance(atom.den, int) and atom.den > 0):
+            return None
+        inner = _linear_floor_form(atom.num)
+        if inner is None:
+            return None
+        icoeffs, ilo, ihi = inner
+        d = atom.den
+        for name, v in icoeffs.items():
+            coeffs[name] = coeffs.get(name, Fraction(0)) + c * v / d
+        flo, fhi = (ilo - (d - 1)) / d, ihi / d  # u//d - (symbol part)/d
+        lo, hi = (lo + c * flo, hi + c * fhi) if c > 0 else (lo + c * fhi, hi + c * flo)
+    return coeffs, lo, hi
+
+
+def _tight_bounds(x: Expr, env: Bounds | None) -> tuple[float, float]:
+    """bounds(x) intersected with the bound of its linear-floor form: both are sound."""
+    lo, hi = bounds(x, env)
+    form = _linear_floor_form(x)
+    if form is None:
+        return lo, hi
+    coeffs, flo, fhi = form
+    rlo: float = flo
+    rhi: float = fhi
+    for name, c in coeffs.items():
+        if c == 0:
+            continue
+        tlo, thi = _imul((env or {}).get(name, _DEFAULT), (c, c))
+        rlo, rhi = rlo + tlo, rhi + thi
+    # x is an integer
+    rlo = math.ceil(rlo) if not math.isinf(rlo) else rlo
+    rhi = math.floor(rhi) if not math.isinf(rhi) else rhi
+    return max(lo, rlo), min(hi, rhi)
+
+
 def decide_ge(x: Dim, env: Bounds | None = None) -> bool | None:
     """x >= 0: True, False, or None when it depends on the input sizes."""
     if isinstance(x, int):
@@ -836,7 +893,7 @@ def decide_ge(x: Dim, env: Bounds | None = None) -> bool | None:
     x = canon(x)
     if isinstance(x, int):
         return x >= 0
-    lo, hi = bounds(x, env)
+    lo, hi = _tight_bounds(x, env)
     if lo >= 0:
         return True
     if hi < 0:
@@ -853,7 +910,7 @@ def decide_eq(x: Dim, env: Bounds | None = None) -> bool | None:
     x = canon(x)
     if isinstance(x, int):
         return x == 0
-    lo, hi = bounds(x, env)
+    lo, hi = _tight_bounds(x, env)
     if lo > 0 or hi < 0:
         return False
     if lo == hi == 0:

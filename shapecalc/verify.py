@@ -278,6 +278,12 @@ def verify_loaded(
     return result
 
 
+def _has_lazy_parameters(module: Any) -> bool:
+    from torch.nn.parameter import is_lazy
+
+    return any(is_lazy(p) for p in module.parameters())
+
+
 def _symbols(values: Sequence[TensorValue]) -> list[str]:
     out: list[str] = []
     for value in values:
@@ -669,7 +675,8 @@ def environment_failure(exc: BaseException) -> bool:
 
 
 class _Runner:
-    """Builds the real model once and checks it at each size."""
+    """Builds the real model once and checks it at each size (a model with lazy layers is
+    rebuilt for each size: they fix their sizes at their first forward)."""
 
     def __init__(self, loaded: LoadedModel, device: str, seed: int = 0) -> None:
         self.loaded = loaded
@@ -678,6 +685,8 @@ class _Runner:
         self.module: Any = None
         self.gm: Any = None
         self.build_error: tuple[str, str] | None = None
+        self.lazy = False
+        self.used = False
 
     def where(self, tb: Any) -> str:
         """``model.py:12: `` for the innermost frame of the user's file in a traceback."""
@@ -733,6 +742,7 @@ class _Runner:
             self.build_error = (f"{text} (while building)", type(exc).__name__)
             return
         self.module = module
+        self.lazy = _has_lazy_parameters(module)
         if loaded.graph.fx_module is not None:
             self.gm = _retrace(module, loaded.graph)
 
@@ -745,6 +755,9 @@ class _Runner:
         if self.build_error is not None:
             entry.torch_error, entry.torch_error_type = self.build_error
         else:
+            if self.lazy and self.used:
+                self.build()
+            self.used = True
             try:
                 tensors = [_make_input(v, self.device, self.seed) for v in entry.inputs]
             except Exception as exc:

@@ -124,23 +124,23 @@ def test_a_model_that_cannot_be_built_is_a_finding_at_the_line_that_raised(tmp_p
         tmp_path,
         "attention.py",
         """\
+        import torch
         import torch.nn as nn
-
 
         class Attention(nn.Module):
             def __init__(self):
                 super().__init__()
-                self.attn = nn.MultiheadAttention(embed_dim=10, num_heads=3)
+                self.weight = nn.Parameter(torch.empty(10, -3))
 
             def forward(self, x):
-                return self.attn(x, x, x)[0]
+                return x @ self.weight
         """,
     )
     write(tmp_path, "syntax.py", "import torch\n\nclass Net(:\n    pass\n")
     result = run("attention.py", "syntax.py", cwd=tmp_path)
     assert result.exit_code == 1, result.output
     assert findings(result) == [("attention.py", 7, "SC003"), ("syntax.py", 3, "SC003")]
-    assert "AssertionError: embed_dim must be divisible by num_heads" in result.stdout
+    assert "RuntimeError: Trying to create tensor with negative dimension -3" in result.stdout
     assert "(while building Attention)" in result.stdout
 
 

@@ -226,3 +226,33 @@ def test_floors_differing_by_whole_multiples_merge(k1, k2, d, h):
 def test_global_pool_over_its_own_size_is_one():
     size = (symbol("H") + 3) // 32
     assert window_out(size, size, size) == 1
+
+
+@given(
+    st.integers(-20, 20),
+    st.integers(1, 9),
+    st.integers(-4, 4),
+    st.integers(-20, 20),
+    st.lists(envs, min_size=5, max_size=5),
+    st.sampled_from(["eq", "ge"]),
+)
+def test_decide_sees_floors_cancel(k, d, m, c, samples, kind):
+    """m*(H + k) - m*d*((H + k)//d) + c is m*((H + k) % d) + c: bounded whatever H is, so
+    the relation is often decided outright (the linear-floor bound), and always soundly."""
+    expr = m * (H + k) - m * d * ((H + k) // d) + c
+    decided = sym.decide(sym.Rel(kind, expr))
+    values = [m * ((env["H"] + k) % d) + c for env in samples]
+    if decided is not None:
+        assert all((v == 0 if kind == "eq" else v >= 0) is decided for v in values)
+    lo, hi = sorted((c, m * (d - 1) + c))
+    if kind == "ge" and (lo >= 0 or hi < 0):
+        assert decided is (lo >= 0)
+
+
+def test_valid_unet_skip_never_matches():
+    """A padding-free U-Net level: the skip is H - 4, the upsampled map 2*((H - 4)//2 - 4);
+    they differ by 8 or 9 for every H, so the concat is an error, not a constraint."""
+    skip = H - 4
+    up = 2 * ((H - 4) // 2 - 4)
+    assert sym.decide(sym.eq(skip, up)) is False
+    assert sym.decide(sym.eq(H, (H + 1) // 2)) is None  # equal at H = 1

@@ -307,6 +307,14 @@ def test_a_model_fx_cannot_trace_is_checked_through_hooks():
     assert given.compared == 4  # conv, pool (taken at 70 > 64), fc and the output
 
 
+
+def test_lazy_layers_are_rebuilt_for_each_size():
+    """Lazy layers fix their sizes at their first forward: every size gets a fresh model."""
+    v = verify(model_path("lazy.py"), "B,C,H,W")
+    assert len([r for r in v.results if r.ran]) >= 3
+    assert v.ok, [m for r in v.results for m in r.mismatches]
+
+
 # ------------------------------------------------------------------------------ memory
 
 

@@ -20,6 +20,7 @@ from ..graph import (
     METHOD,
     MODULE,
     OUTPUT,
+    LayerArgs,
     LayerGraph,
     LayerSpec,
     Node,
@@ -210,13 +211,25 @@ class Translator:
         rule = get_rule(op) if op else None
         if rule is None or not rule.module:
             raise ExpressionError(f"unknown layer {name!r}", node.func)
-        args = [self.value(a) for a in node.args]
-        kwargs = {kw.arg: self.value(kw.value) for kw in node.keywords if kw.arg}
+        args = [self.layer_argument(a) for a in node.args]
+        kwargs = {kw.arg: self.layer_argument(kw.value) for kw in node.keywords if kw.arg}
         try:
             params = rule.bind_init(args, kwargs)
         except TypeError as exc:
             raise ExpressionError(f"{op}: {exc}", node) from None
         return op, LayerSpec(params), self.location(node)
+
+    def layer_argument(self, node: ast.AST) -> Any:
+        """A constructor argument; a layer built in place (``nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(64, 4), 2)``) stands for its own constructor arguments, a
+        dict, as the torch frontend gives a submodule."""
+        if isinstance(node, ast.Call):
+            name = dotted(node.func)
+            split = split_namespace(name) if name and name.split(".")[0] not in self.names else None
+            if split is not None and split[0] == "":
+                op, spec, _ = self.layer(node)
+                return LayerArgs(op, spec.params)
+        return self.value(node)
 
     def module_call(
         self,

@@ -37,6 +37,13 @@ _CHANNEL_LAYERS = {
 }
 
 
+_LAZY_RANK = {
+    f"Lazy{kind}{n}d": n
+    for kind in ("Conv", "ConvTranspose", "BatchNorm", "InstanceNorm")
+    for n in (1, 2, 3)
+}
+
+
 def _symbols(index: int) -> dict[str, Any]:
     suffix = "" if index == 0 else str(index + 1)
     names = ("B", "C", "H", "W", "L", "D", "T")
@@ -57,6 +64,9 @@ def from_layer(op: str, params: Mapping[str, Any], index: int = 0) -> TensorValu
         if not _concrete_int(channels):
             return None
         return TensorValue((s["B"], channels, *(s[n] for n in _SPATIAL[rank])))
+    lazy = _LAZY_RANK.get(op)
+    if lazy is not None:  # a lazy layer learns its channels from the input: C stays a symbol
+        return TensorValue((s["B"], s["C"], *(s[n] for n in _SPATIAL[lazy])))
     if op == "Linear":
         features = params.get("in_features")
         return TensorValue((s["B"], features)) if _concrete_int(features) else None
@@ -72,6 +82,12 @@ def from_layer(op: str, params: Mapping[str, Any], index: int = 0) -> TensorValu
         return _sequence(params.get("input_size"), params.get("batch_first"), s)
     if op == "MultiheadAttention":
         return _sequence(params.get("embed_dim"), params.get("batch_first"), s)
+    if op in ("TransformerEncoderLayer", "TransformerDecoderLayer", "Transformer"):
+        return _sequence(params.get("d_model"), params.get("batch_first"), s)
+    if op in ("TransformerEncoder", "TransformerDecoder"):
+        layer = params.get("encoder_layer", params.get("decoder_layer"))
+        if isinstance(layer, Mapping):
+            return _sequence(layer.get("d_model"), layer.get("batch_first"), s)
     return None
 
 

@@ -49,6 +49,7 @@ from .torch import (
     module_spec,
     parameter_spec,
     tensor_value,
+    unused_rejections,
 )
 from .torch import from_torch as _from_torch
 
@@ -143,6 +144,7 @@ class Recorder:
     def __call__(self, inputs: list[TensorValue]) -> LayerGraph:
         concrete = [concretise(v) for v in inputs]
         graph = _Session(self, concrete).run()
+        graph.frontend_diagnostics.extend(unused_rejections(self.module, graph, self.locations))
         shapes = ", ".join(format_shape(v.shape) for v in concrete)
         reason = str(self.failure).splitlines()[0] if str(self.failure) else "unknown reason"
         graph.frontend_diagnostics.append(
@@ -306,12 +308,15 @@ class _Session(TorchFunctionMode):
             out, error = _FAILED, exc
         if out is not _FAILED and not _has_tensor(out):
             return out  # sizes, dims, flags: they enter later ops as literals
+        # arguments first: reading an element of a tuple output adds getitem nodes, which
+        # must take their names before this node does
+        node_args, node_kwargs = self._arg(tuple(op_args)), self._arg(dict(kwargs))
         node = Node(
             self.graph.unique_name(op.rsplit(".", 1)[-1].strip("_") or "op"),
             op,
             kind,
-            self._arg(tuple(op_args)),
-            self._arg(dict(kwargs)),
+            node_args,
+            node_kwargs,
             location=self.rec.source_map.innermost(sys._getframe(), stop=(self.stop_code,)),
         )
         if out is _FAILED:
@@ -326,12 +331,13 @@ class _Session(TorchFunctionMode):
             self.depth += 1
             try:
                 op = module_op(module)
+                node_args, node_kwargs = self._arg(args), self._arg(kwargs)
                 node = Node(
                     self.graph.unique_name(qualname),
                     op,
                     MODULE,
-                    self._arg(args),
-                    self._arg(kwargs),
+                    node_args,
+                    node_kwargs,
                     spec=module_spec(module, op, self.counted),
                     location=built_at(self.rec.locations, module),
                     call_location=self.rec.source_map.innermost(

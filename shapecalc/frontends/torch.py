@@ -26,7 +26,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .. import symbolic as sym
-from ..diagnostics import Location
+from ..diagnostics import Diagnostic, Location, Severity
 from ..graph import (
     CONSTANT,
     FUNCTION,
@@ -34,6 +34,7 @@ from ..graph import (
     METHOD,
     MODULE,
     OUTPUT,
+    LayerArgs,
     LayerGraph,
     LayerSpec,
     Node,
@@ -87,12 +88,36 @@ def _lazy_unknown(module: nn.Module) -> dict[str, Any]:
     }
 
 
+def _activation_name(activation: Any) -> Any:
+    """A Transformer layer's activation as its constructor takes it: ``"relu"`` for F.relu, the
+    module's arguments for an nn.GELU() (shown ``GELU()``), the callable's name otherwise."""
+    if isinstance(activation, str):
+        return activation
+    if isinstance(activation, nn.Module):
+        op = module_op(activation)
+        return LayerArgs(op, module_params(activation, op))
+    return getattr(activation, "__name__", repr(activation))
+
+
+def _first_layer_activation(model: nn.Module) -> dict[str, Any]:
+    layers = getattr(getattr(model, "encoder", None), "layers", None)
+    if not layers or not hasattr(layers[0], "activation"):
+        return {}
+    return {"activation": _activation_name(layers[0].activation)}
+
+
 # torch stores a few constructor arguments under other names (or only through what they built)
 ADAPTERS: dict[str, Any] = {
     "MultiheadAttention": lambda m: {
         "bias": m.in_proj_bias is not None,
         "add_bias_kv": m.bias_k is not None,
+        # torch stores kdim=None as embed_dim: shown as the user wrote it, both mean the same
+        "kdim": None if m.kdim == m.embed_dim else m.kdim,
+        "vdim": None if m.vdim == m.embed_dim else m.vdim,
     },
+    "TransformerEncoderLayer": lambda m: {"activation": _activation_name(m.activation)},
+    "TransformerDecoderLayer": lambda m: {"activation": _activation_name(m.activation)},
+    "Transformer": _first_layer_activation,
 }
 
 
@@ -124,7 +149,8 @@ def module_params(module: nn.Module, op: str) -> dict[str, Any]:
         if inspect.ismethod(value):
             params[name] = missing
         elif isinstance(value, nn.Module):
-            params[name] = module_params(value, module_op(value))
+            sub = module_op(value)
+            params[name] = LayerArgs(sub, module_params(value, sub))
         elif isinstance(p.default, bool) and (value is None or isinstance(value, torch.Tensor)):
             params[name] = value is not None  # ``bias``: a Parameter or None
         else:
@@ -264,12 +290,63 @@ class LeafTracer(fx.Tracer):
     """A torch.fx Tracer that keeps torch.nn layers as leaves and records, on each node, the
     user's source line and column."""
 
-    def __init__(self, source_map: SourceMap) -> None:
+    def __init__(self, source_map: SourceMap, proxy_buffers: bool = False) -> None:
         super().__init__()
         self.source_map = source_map
+        self.proxy_buffer_attributes = proxy_buffers
 
     def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
         return is_leaf(m)
+
+    def trace(self, root: Any, concrete_args: Any = None) -> fx.Graph:
+        """Factories given traced sizes (``torch.zeros(x.size(0), self.hidden)``, an RNN's
+        initial state) become graph nodes: torch's argument parser rejects a Proxy among
+        the sizes before fx can see the call."""
+        originals = {name: getattr(torch, name) for name in _SIZE_FACTORIES}
+        for name, fn in originals.items():
+            setattr(torch, name, self._factory(fn))
+        patched = self._patch_builtins(root)
+        try:
+            return super().trace(root, concrete_args)
+        finally:
+            for name, fn in originals.items():
+                setattr(torch, name, fn)
+            for namespace, name, old in patched:
+                if old is _MISSING:
+                    namespace.pop(name, None)
+                else:
+                    namespace[name] = old
+
+    def _patch_builtins(self, root: Any) -> list[tuple[dict, str, Any]]:
+        """int(), float() and len() of traced sizes (``int(L * (1 - ratio))``,
+        ``int(windows.shape[0] / n)``) become graph nodes: in the user's modules, while
+        tracing, these names resolve to stand-ins that record the call when given a Proxy
+        and otherwise are the builtins (isinstance(k, int) still works)."""
+        if not isinstance(root, nn.Module):
+            return []
+        names = {type(m).__module__ for m in root.modules()}
+        patched = []
+        for module_name in sorted(names):
+            module = sys.modules.get(module_name)
+            if module is None or module_name.split(".")[0] == "torch":
+                continue
+            namespace = vars(module)
+            for name, stand_in in (
+                ("int", _traced_type(builtins.int, self)),
+                ("float", _traced_type(builtins.float, self)),
+                ("len", self._factory(builtins.len)),
+            ):
+                patched.append((namespace, name, namespace.get(name, _MISSING)))
+                namespace[name] = stand_in
+        return patched
+
+    def _factory(self, fn: Any) -> Any:
+        def factory(*args: Any, **kwargs: Any) -> Any:
+            if _holds_proxy((args, kwargs)):
+                return self.create_proxy("call_function", fn, args, kwargs)
+            return fn(*args, **kwargs)
+
+        return factory
 
     def create_node(self, kind: str, target: Any, args: Any, kwargs: Any, *rest: Any, **kw: Any):  # noqa: ANN201
         node = super().create_node(kind, target, args, kwargs, *rest, **kw)
@@ -278,6 +355,39 @@ class LeafTracer(fx.Tracer):
                 sys._getframe(1), stop=(fx.Tracer.trace.__code__,)
             )
         return node
+
+
+_SIZE_FACTORIES = ("zeros", "ones", "empty", "full", "rand", "randn", "randint")
+_MISSING = object()
+
+
+def _traced_type(cls: type, tracer: fx.Tracer) -> type:
+    """A stand-in for int or float: calling it with a Proxy records builtins.int(x); as a
+    type in isinstance / issubclass it is the builtin."""
+
+    class Meta(type):
+        def __instancecheck__(self, obj: Any) -> bool:
+            return isinstance(obj, cls)
+
+        def __subclasscheck__(self, sub: type) -> bool:
+            return issubclass(sub, cls)
+
+    def new(_stand_in: type, *args: Any, **kwargs: Any) -> Any:
+        if _holds_proxy((args, kwargs)):
+            return tracer.create_proxy("call_function", cls, args, kwargs)
+        return cls(*args, **kwargs)
+
+    return Meta(cls.__name__, (), {"__new__": new})
+
+
+def _holds_proxy(value: Any) -> bool:
+    if isinstance(value, fx.Proxy):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_holds_proxy(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_proxy(v) for v in value.values())
+    return False
 
 
 class TraceFailure(Exception):
@@ -290,16 +400,32 @@ class TraceFailure(Exception):
 
 
 def trace(module: nn.Module, source_map: SourceMap) -> fx.GraphModule:
-    tracer = LeafTracer(source_map)
+    """fx keeps buffers as concrete tensors (Python code may branch on their values); when
+    that fails, buffers become graph attributes, so that slicing one by a size of the input
+    traces (a positional table ``self.pe[:, : x.size(1)]``, a causal mask
+    ``self.mask[:T, :T]``); when both fail, the first failure is the one reported."""
+    try:
+        return _trace(module, source_map, proxy_buffers=False)
+    except TraceFailure as failure:
+        try:
+            return _trace(module, source_map, proxy_buffers=True)
+        except TraceFailure:
+            raise failure from None
+
+
+def _trace(module: nn.Module, source_map: SourceMap, proxy_buffers: bool) -> fx.GraphModule:
+    tracer = LeafTracer(source_map, proxy_buffers)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             graph = tracer.trace(module)
+            # GraphModule copies the user's attributes onto its own; a submodule named like
+            # one of GraphModule's (``self.meta = nn.Linear(...)``) makes that fail
+            return fx.GraphModule(tracer.root, graph, type(module).__name__)
     except Exception as exc:  # TraceError, TypeError on Proxy, ...: any reason to fall back
         raise TraceFailure(
             f"{type(exc).__name__}: {exc}", source_map.from_traceback(exc.__traceback__)
         ) from exc
-    return fx.GraphModule(tracer.root, graph, type(module).__name__)
 
 
 def graph_from_module(
@@ -323,7 +449,33 @@ def graph_from_module(
             graph.add(Node(arg, "input", INPUT))
         graph.recorder = Recorder(module, name, source, source_map, locations, failure)
         return graph
-    return _FxConverter(gm, module, name, source, locations).convert()
+    graph = _FxConverter(gm, module, name, source, locations).convert()
+    graph.frontend_diagnostics.extend(unused_rejections(module, graph, locations))
+    return graph
+
+
+def unused_rejections(
+    module: nn.Module, graph: LayerGraph, locations: Mapping[nn.Module, Location]
+) -> list[Diagnostic]:
+    """SC002 for layers PyTorch refuses to build that the forward never calls: no node
+    reports them, yet the model cannot be built."""
+    called = {node.name for node in graph if node.kind == MODULE}
+    out = []
+    for qualified, sub in module.named_modules():
+        message = sub.__dict__.get("_shapecalc_rejected")
+        if message is None or qualified in called:
+            continue
+        out.append(
+            Diagnostic(
+                "SC002",
+                Severity.ERROR,
+                f"{type(sub).__name__} '{qualified}': PyTorch rejects its arguments: {message} "
+                "(the forward never calls it, but the model cannot be built)",
+                qualified,
+                built_at(locations, sub),
+            )
+        )
+    return out
 
 
 def forward_inputs(module: nn.Module) -> list[str]:
@@ -450,6 +602,7 @@ class MetaFallback:
     def __init__(self, graph: LayerGraph) -> None:
         self.graph = graph
         self.evaluated: list[Node] = []
+        self.failed: list[tuple[Node, str]] = []  # torch raises at these sizes: SC113
         gm = graph.fx_module
         self.fx_nodes = {n.name: n for n in gm.graph.nodes} if gm is not None else {}
 
@@ -464,25 +617,47 @@ class MetaFallback:
         if fx_node is None or not _all_concrete((args, kwargs)):
             return None
         try:
-            real_args = _to_meta(tuple(fx_node.args), args)
-            real_kwargs = _to_meta(dict(fx_node.kwargs), dict(kwargs))
-            if fx_node.op == "call_module":
-                # eval mode: shapes don't depend on it, and training-only checks (BatchNorm's
-                # "more than 1 value per channel") are not shape errors
-                fn: Any = _on_meta(self.graph.fx_module.get_submodule(str(fx_node.target)))
-                fn = _EvalCall(fn)
-            elif fx_node.op == "call_method":
-                fn = getattr(real_args[0], str(fx_node.target))
-                real_args = real_args[1:]
-            else:
-                fn = fx_node.target
-            with torch.no_grad(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                out = fn(*real_args, **real_kwargs)
-        except Exception:  # the op fails on meta tensors too: leave it to SC901
+            out = self._run(fx_node, args, kwargs, "meta")
+        except Exception as exc:  # the op fails on meta tensors: SC901, or SC113 below
+            if isinstance(exc, (RuntimeError, IndexError, ValueError)) and not isinstance(
+                exc, NotImplementedError
+            ):
+                self._confirm_on_cpu(node, fx_node, args, kwargs)
             return None
         self.evaluated.append(node)
         return from_torch(out)
+
+    def _run(self, fx_node: fx.Node, args: tuple, kwargs: Mapping[str, Any], device: str) -> Any:
+        real_args = _to_device(tuple(fx_node.args), args, device)
+        real_kwargs = _to_device(dict(fx_node.kwargs), dict(kwargs), device)
+        if fx_node.op == "call_module":
+            # eval mode: shapes don't depend on it, and training-only checks (BatchNorm's
+            # "more than 1 value per channel") are not shape errors
+            module = self.graph.fx_module.get_submodule(str(fx_node.target))
+            fn: Any = _EvalCall(_on_meta(module) if device == "meta" else _on_cpu(module))
+        elif fx_node.op == "call_method":
+            fn = getattr(real_args[0], str(fx_node.target))
+            real_args = real_args[1:]
+        else:
+            fn = fx_node.target
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*real_args, **real_kwargs)
+
+    def _confirm_on_cpu(
+        self, node: Node, fx_node: fx.Node, args: tuple, kwargs: Mapping[str, Any]
+    ) -> None:
+        """Meta kernels can fail where CPU does not (no meta kernel, data-dependent output):
+        the failure is an error only when the op also raises on real CPU tensors of those
+        sizes (zeros; uninitialised weights for a layer)."""
+        try:
+            self._run(fx_node, args, kwargs, "cpu")
+        except (RuntimeError, IndexError, ValueError) as exc:
+            if not isinstance(exc, NotImplementedError):
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                self.failed.append((node, f"{type(exc).__name__}: {first}"))
+        except Exception:  # noqa: BLE001 - anything else is not a shape error
+            pass
 
 
 class _EvalCall:
@@ -520,20 +695,20 @@ def _all_concrete(value: Any) -> bool:
     return not isinstance(value, sym.Expr) and value is not sym.UNKNOWN
 
 
-def _to_meta(original: Any, resolved: Any) -> Any:
-    """The fx argument structure with each graph value replaced: tensors by meta tensors,
-    sizes by the resolved ints; torch constants (dtypes, devices) kept from fx."""
+def _to_device(original: Any, resolved: Any, device: str = "meta") -> Any:
+    """The fx argument structure with each graph value replaced: tensors by meta tensors (or
+    zeros on CPU), sizes by the resolved ints; torch constants (dtypes, devices) kept."""
     if isinstance(original, fx.Node):
-        return _meta_value(resolved)
+        return _device_value(resolved, device)
     if isinstance(original, (tuple, list)) and not isinstance(original, torch.Size):
-        items = [_to_meta(o, r) for o, r in zip(original, resolved)]
+        items = [_to_device(o, r, device) for o, r in zip(original, resolved)]
         return items if isinstance(original, list) else tuple(items)
     if isinstance(original, dict):
-        return {k: _to_meta(v, resolved[k]) for k, v in original.items()}
+        return {k: _to_device(v, resolved[k], device) for k, v in original.items()}
     if isinstance(original, slice):
         return slice(
             *(
-                _to_meta(o, r)
+                _to_device(o, r, device)
                 for o, r in zip(
                     (original.start, original.stop, original.step),
                     (resolved.start, resolved.stop, resolved.step),
@@ -543,12 +718,23 @@ def _to_meta(original: Any, resolved: Any) -> Any:
     return original
 
 
-def _meta_value(value: Any) -> Any:
+def _device_value(value: Any, device: str) -> Any:
     if isinstance(value, TensorValue):
-        return torch.empty(value.shape, dtype=getattr(torch, value.dtype), device="meta")
+        dtype = getattr(torch, value.dtype)
+        if device == "meta":
+            return torch.empty(value.shape, dtype=dtype, device="meta")
+        return torch.zeros(value.shape, dtype=dtype)
     if isinstance(value, (tuple, list)):
-        return type(value)(_meta_value(v) for v in value)
+        return type(value)(_device_value(v, device) for v in value)
     return value
+
+
+def _on_cpu(module: nn.Module) -> nn.Module:
+    if all(t.device.type == "cpu" for t in (*module.parameters(), *module.buffers())):
+        return module
+    import copy
+
+    return copy.deepcopy(module).to_empty(device="cpu")
 
 
 def _on_meta(module: nn.Module) -> nn.Module:

@@ -5,7 +5,8 @@
 [str], "diagnostics": [{"code", "severity", "message", "layer", "location": {"path", "line",
 "column"}}]}]}``. A shape is a list of ints and strings holding Python integer expressions
 over the input symbols (``"(H - 12)//4"``); an unknown dim is null; a layer whose output is a
-tuple of tensors has a list of shapes; a non-tensor output has a null shape. Every constraint
+tuple of tensors has a list of shapes (a None in it is null: MultiheadAttention's weights with
+need_weights=False); a non-tensor output has a null shape. Every constraint
 is a Python boolean expression over the symbols (``"H >= 12"``).
 
 With ``--stats`` (``stats=True``) each layer also has ``"stats": {"macs", "output_bytes",
@@ -42,8 +43,12 @@ def shape(value: Any) -> list | None:
     """A tensor's shape as a JSON list; a tuple of tensors as a list of shapes."""
     if isinstance(value, TensorValue):
         return [dim(d) for d in value.shape]
-    if isinstance(value, (tuple, list)) and value and all(_has_tensor(v) for v in value):
-        return [shape(v) for v in value]
+    if (
+        isinstance(value, (tuple, list))
+        and any(_has_tensor(v) for v in value)
+        and all(_has_tensor(v) or v is None for v in value)
+    ):
+        return [shape(v) for v in value]  # None inside: MultiheadAttention's weights, or h0
     return None
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import symbolic as sym
-from .table import describe, fmt_value, header
+from .table import describe_layer_result, fmt_value, header
 from .text import diagnostic_lines
 
 
@@ -56,7 +56,7 @@ def rows(analysis: Any, depth: int | None, model_stats: Any, fields: dict) -> li
         out.append(
             Row(
                 layer.name,
-                describe(layer.node, analysis.values),
+                describe_layer_result(layer, analysis.values),
                 layer.value,
                 st.params,
                 st.macs,

@@ -5,11 +5,11 @@ parameter totals, the conditions on the input symbols, and the diagnostics."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import symbolic as sym
-from ..graph import CONSTANT, INPUT, MODULE, Node, Ref
+from ..graph import CONSTANT, INPUT, MODULE, LayerArgs, Node, Ref
 from ..rules import get_rule
 from ..values import OPAQUE, TensorValue
 from . import reporter
@@ -31,6 +31,8 @@ def fmt(value: Any) -> str:
     """A Python-like literal: ints, symbolic sizes as expressions, tuples, quoted strings."""
     if value is OPAQUE or value is sym.UNKNOWN:
         return "?"
+    if isinstance(value, LayerArgs):
+        return describe_layer(value.op, value)
     if isinstance(value, TensorValue):
         return fmt_shape(value.shape)
     if isinstance(value, (sym.Expr, int)) and not isinstance(value, bool):
@@ -91,10 +93,17 @@ def _collapsed(name: str, value: Any) -> Any:
 def describe_module(node: Node) -> str:
     """``Conv2d(3, 6, kernel_size=5, padding=1)``: required arguments positionally,
     non-default optional ones by keyword."""
-    rule = get_rule(node.op)
-    if rule is None or rule.init is None or node.spec is None:
+    if node.spec is None:
         return node.op
-    params = node.spec.params
+    return describe_layer(node.op, node.spec.params)
+
+
+def describe_layer(op: str, params: Mapping[str, Any]) -> str:
+    """A layer's op and constructor arguments as its constructor call (see describe_module);
+    a layer given as an argument (LayerArgs) is shown the same way."""
+    rule = get_rule(op)
+    if rule is None or rule.init is None:
+        return op
     parts: list[str] = []
     keyword = False
     for name, p in rule.init.parameters.items():
@@ -107,7 +116,7 @@ def describe_module(node: Node) -> str:
         elif not _same(value, _collapsed(name, p.default)):
             keyword = True
             parts.append(f"{name}={fmt(value)}")
-    return f"{node.op}({', '.join(parts)})"
+    return f"{op}({', '.join(parts)})"
 
 
 def _arg_text(value: Any, values: dict[str, Any]) -> str | None:
@@ -189,11 +198,26 @@ def header(analysis: Any) -> str:
 def _params(analysis: Any) -> tuple[int, int]:
     total = trainable = 0
     for layer in analysis.layers:
-        spec = layer.node.spec
-        if spec is not None:
-            total += spec.param_count
-            trainable += spec.trainable
+        total += layer.params
+        trainable += layer.trainable
     return total, trainable
+
+
+def describe_layer_result(layer: Any, values: dict[str, Any]) -> str:
+    """The op text; a lazy layer's inferred arguments follow it: ``LazyLinear(10)
+    [in_features=864]``."""
+    text = describe(layer.node, values)
+    inferred = getattr(layer, "inferred", None)
+    if inferred is None or not inferred.params:
+        return text
+    return text + " [" + ", ".join(f"{k}={fmt(v)}" for k, v in inferred.params.items()) + "]"
+
+
+def _params_cell(layer: Any) -> str:
+    inferred = getattr(layer, "inferred", None)
+    if inferred is not None and inferred.param_count is None:
+        return "?"  # a lazy layer whose size depends on a symbolic input size
+    return f"{layer.params:,}" if layer.params else ""
 
 
 def render(analysis: Any) -> str:
@@ -201,13 +225,12 @@ def render(analysis: Any) -> str:
 
     rows = []
     for layer in analysis.layers:
-        count = layer.params
         rows.append(
             [
                 layer.name,
-                describe(layer.node, analysis.values),
+                describe_layer_result(layer, analysis.values),
                 fmt_value(layer.value),
-                f"{count:,}" if count else "",
+                _params_cell(layer),
             ]
         )
     table = tabulate(
@@ -227,6 +250,13 @@ def render(analysis: Any) -> str:
         facts.append(("params", f"{total:,} ({kept})"))
     else:
         facts.append(("params", "0"))
+    uncounted = [
+        layer.name
+        for layer in analysis.layers
+        if getattr(layer, "inferred", None) is not None and layer.inferred.param_count is None
+    ]
+    if uncounted:
+        facts.append(("", f"not counted: {', '.join(uncounted)} (lazy, sized by the input)"))
     if analysis.symbols:
         conditions = [str(c) for c in analysis.constraints] or ["none"]
         facts.extend(("conditions" if i == 0 else "", c) for i, c in enumerate(conditions))

@@ -72,6 +72,9 @@ class Rule:
     forward: tuple[str, ...]  # module rules: names of the forward inputs
     init: inspect.Signature | None  # module rules: the constructor signature
     examples: tuple[Example, ...] = ()
+    # module rules: where torch keeps a constructor argument that is not an attribute of the
+    # same name (``{"d_model": "self_attn.embed_dim"}``), read by the torch frontend
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     def bind_init(self, args: Iterable[Any] = (), kwargs: Mapping[str, Any] | None = None) -> dict:
         """Constructor arguments by name, defaults filled in; TypeError when they don't bind."""
@@ -98,17 +101,25 @@ REGISTRY: dict[str, Rule] = {}
 _loaded = False
 
 
-def shape_rule(*names: str, examples: Iterable[Example] = ()) -> Callable[[Callable], Callable]:
-    """Register ``fn`` as the rule for every name in ``names`` (all modules or all calls)."""
+def shape_rule(
+    *names: str, examples: Iterable[Example] = (), sources: Mapping[str, str] | None = None
+) -> Callable[[Callable], Callable]:
+    """Register ``fn`` as the rule for every name in ``names`` (all modules or all calls).
+    ``sources``: attribute paths of constructor arguments torch stores elsewhere."""
 
     def register(fn: Callable) -> Callable:
-        _register(fn, names, tuple(examples))
+        _register(fn, names, tuple(examples), dict(sources or {}))
         return fn
 
     return register
 
 
-def _register(fn: Callable, names: tuple[str, ...], examples: tuple[Example, ...]) -> None:
+def _register(
+    fn: Callable,
+    names: tuple[str, ...],
+    examples: tuple[Example, ...],
+    sources: Mapping[str, str] | None = None,
+) -> None:
     is_call = [n.startswith(CALL_PREFIXES) for n in names]
     if any(is_call) and not all(is_call):
         raise ValueError(f"rule {fn.__name__}: mix of module and call names {names}")
@@ -132,7 +143,7 @@ def _register(fn: Callable, names: tuple[str, ...], examples: tuple[Example, ...
     for name in names:
         if name in REGISTRY:
             raise ValueError(f"two rules for {name!r}")
-        REGISTRY[name] = Rule(name, fn, names, module, forward, init, examples)
+        REGISTRY[name] = Rule(name, fn, names, module, forward, init, examples, sources or {})
 
 
 def passthrough(*signatures: str, examples: Iterable[Example] = ()) -> None:

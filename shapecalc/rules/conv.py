@@ -53,6 +53,37 @@ def conv_core(
     fix_param: str | None = "in_channels",
 ) -> TensorValue:
     """The shape rule of an N-d convolution, shared by the module and functional forms."""
+    before = len(ctx.reported)
+    out = _conv_core(
+        ctx, x, n, in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
+        padding_mode, fix_param,
+    )  # fmt: skip
+    if (
+        x.ndim == n + 1
+        and isinstance(out, TensorValue)
+        and any(d.code == "SC201" for d in ctx.reported[before:])
+    ):
+        # an unbatched input with the wrong channel count is often a batch without its
+        # channel dim ((B, H, W) grey images for Conv2d(1, ...)); which one it is decides
+        # every size after this layer, so they are opaque rather than blamed later
+        return out.with_shape((sym.UNKNOWN,) * out.ndim)
+    return out
+
+
+def _conv_core(
+    ctx: Any,
+    x: TensorValue,
+    n: int,
+    in_channels: Any,
+    out_channels: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: int,
+    padding_mode: str,
+    fix_param: str | None,
+) -> TensorValue:
     parts = split_input(ctx, x, n)
     if parts is None:
         return x.with_shape((sym.UNKNOWN,) * (n + 2))

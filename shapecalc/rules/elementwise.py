@@ -267,13 +267,18 @@ def broadcast_shapes(
 
 def _warn_constant_growth(ctx: Any, tensors: Sequence[TensorValue], out: tuple[Dim, ...]) -> None:
     """SC305: a constant operand (parameter, buffer, literal) makes the result larger than the
-    activations it is applied to, e.g. RGB statistics (3, 1, 1) on a grey (B, 1, H, W) image."""
+    activations it is applied to, e.g. RGB statistics (3, 1, 1) on a grey (B, 1, H, W) image.
+
+    Per-channel statistics broadcast a dim that other dims follow (channels before H, W).
+    Growing the last dim is how an outer product is written on purpose (a timestep embedding
+    ``t[:, None] * freqs``, Fourier features ``x.unsqueeze(-1) * scales``), so it does not
+    warn."""
     acts = [t for t in tensors if not t.const]
     consts = [t for t in tensors if t.const and t.ndim > 0]
     if not acts or not consts:
         return
     rank = max(t.ndim for t in acts)
-    grew = len(out) > rank or any(_grows(ctx, acts, out, i) for i in range(1, len(out) + 1))
+    grew = len(out) > rank or any(_grows(ctx, acts, out, i) for i in range(2, len(out) + 1))
     if grew:
         act = max(acts, key=lambda t: t.ndim)
         const = max(consts, key=lambda t: t.ndim)

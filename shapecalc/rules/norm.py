@@ -9,6 +9,8 @@ instancenorm.py, normalization.py and torch/nn/functional.py (torch 2.13):
 * Training-mode batch statistics need more than one value per channel ("Expected more than 1
   value per channel when training"); eval mode uses the running statistics. The mode is not
   part of the graph, so this is the warning SC208, reported only when the sizes decide it.
+  Without running statistics (track_running_stats=False) eval mode uses batch statistics as
+  well, so there it is the error SC209.
 * InstanceNorm with affine=False and no running statistics accepts any channel count (PyTorch
   only warns); it always computes statistics over the spatial dims, which must hold more than
   one element (SC209).
@@ -66,15 +68,17 @@ def _per_channel(ctx: Any, value: Any, channels: Any, what: str, one_dim: bool =
 
 
 def _batch_norm_module(
-    ctx: Any, x: TensorValue, ranks: tuple[int, ...], num_features: Any, checked: bool
+    ctx: Any, x: TensorValue, ranks: tuple[int, ...], num_features: Any, affine: bool, running: bool
 ) -> TensorValue:
     if _rank_error(ctx, x, ranks):
         return x
-    if checked:  # weight or running statistics exist and are sized num_features
+    if affine or running:  # weight or running statistics exist and are sized num_features
         got = x.shape[1]
         fix = Fix("num_features", got, f"num_features={got}") if isinstance(got, int) else None
         ctx.expect_eq(got, num_features, "SC203", "channels (num_features)", fix=fix)
-    _single_value(ctx, numel(x.shape[:1] + x.shape[2:]), True, shape=x.shape)
+    # Without running statistics, eval mode uses batch statistics too (batchnorm.py:
+    # bn_training = running_mean is None), so one value per channel fails in every mode.
+    _single_value(ctx, numel(x.shape[:1] + x.shape[2:]), running, shape=x.shape)
     return x
 
 
@@ -101,6 +105,7 @@ _BATCH_NORM_RANKS = {1: (2, 3), 2: (4,), 3: (5,)}
         bad("nn.BatchNorm2d(3)(x)", "SC206", x=(3, 4, 4)),
         bad("nn.BatchNorm1d(8).eval()(x)", "SC208", x=(1, 8)),
         bad("nn.BatchNorm2d(8).eval()(x)", "SC208", x=(1, 8, 1, 1)),
+        bad("nn.BatchNorm1d(8, track_running_stats=False).eval()(x)", "SC209", x=(1, 8)),
     ],
 )
 def batch_norm(
@@ -117,7 +122,7 @@ def batch_norm(
     bias: bool = True,
 ) -> TensorValue:
     ranks = _BATCH_NORM_RANKS[spatial_rank(ctx.op)]
-    return _batch_norm_module(ctx, input, ranks, num_features, affine or track_running_stats)
+    return _batch_norm_module(ctx, input, ranks, num_features, affine, track_running_stats)
 
 
 @shape_rule(
@@ -145,7 +150,7 @@ def sync_batch_norm(
 ) -> TensorValue:
     # SyncBatchNorm._check_input_dim: "expected at least 2D input"
     ranks = tuple(range(2, max(input.ndim, 2) + 1))
-    return _batch_norm_module(ctx, input, ranks, num_features, affine or track_running_stats)
+    return _batch_norm_module(ctx, input, ranks, num_features, affine, track_running_stats)
 
 
 @shape_rule(

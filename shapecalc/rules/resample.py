@@ -318,12 +318,15 @@ def pixel_shuffle_core(ctx: Any, x: TensorValue, r: Any) -> TensorValue:
     if not shuffle_factor(ctx, x, r, "upscale_factor"):
         return x.with_shape((sym.UNKNOWN,) * x.ndim)
     *batch, c, h, w = x.shape
-    ctx.check(
+    fits = ctx.check(
         sym.divisible(c, r * r),
         "SC105",
         f"{ctx.layer}: channels ({c}) must be divisible by upscale_factor**2 ({r * r})",
     )
-    return x.with_shape((*batch, c // (r * r), h * r, w * r))
+    # after the error the channel count is what the fix decides: opaque, so that the next
+    # layer is not blamed for the rounded-down count
+    out_c = sym.UNKNOWN if fits is False else c // (r * r)
+    return x.with_shape((*batch, out_c, h * r, w * r))
 
 
 def pixel_unshuffle_core(ctx: Any, x: TensorValue, r: Any) -> TensorValue:
@@ -331,13 +334,15 @@ def pixel_unshuffle_core(ctx: Any, x: TensorValue, r: Any) -> TensorValue:
     if not shuffle_factor(ctx, x, r, "downscale_factor"):
         return x.with_shape((sym.UNKNOWN,) * x.ndim)
     *batch, c, h, w = x.shape
+    out = []
     for what, size in (("height", h), ("width", w)):
-        ctx.check(
+        fits = ctx.check(
             sym.divisible(size, r),
             "SC105",
             f"{ctx.layer}: {what} ({size}) must be divisible by downscale_factor ({r})",
         )
-    return x.with_shape((*batch, c * r * r, h // r, w // r))
+        out.append(sym.UNKNOWN if fits is False else size // r)
+    return x.with_shape((*batch, c * r * r, *out))
 
 
 @shape_rule(

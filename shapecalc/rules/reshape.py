@@ -160,7 +160,33 @@ def view_core(ctx: Any, x: TensorValue, args: tuple) -> TensorValue | Any:
     shape = size_args(ctx, args, "shape")
     if shape is None:
         return OPAQUE
-    return x.with_shape(infer_size(ctx, shape, numel(x.shape)))
+    before = len(ctx.reported)
+    out = infer_size(ctx, shape, numel(x.shape))
+    if any(d.code == "SC402" for d in ctx.reported[before:]):
+        out = _kept_after_mismatch(x.shape, out)
+    return x.with_shape(out)
+
+
+def _kept_after_mismatch(old: Sequence[Dim], new: Sequence[Dim]) -> tuple[Dim, ...]:
+    """After an element-count mismatch, which of the requested sizes are still believable:
+    the leading and trailing ones carried over from the input (the batch in
+    ``x.view(x.size(0), 64)``); the others are what the fix will change, so they become
+    opaque and the error is not repeated by every later view of the same tensor."""
+    lead = 0
+    while lead < min(len(old), len(new)) and _same(old[lead], new[lead]):
+        lead += 1
+    trail = 0
+    while trail < min(len(old), len(new)) - lead and _same(old[-1 - trail], new[-1 - trail]):
+        trail += 1
+    return tuple(d if i < lead or i >= len(new) - trail else UNKNOWN for i, d in enumerate(new))
+
+
+def _same(a: Dim, b: Dim) -> bool:
+    if a is UNKNOWN or b is UNKNOWN:
+        return False
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b
+    return sym.decide(sym.eq(a, b)) is True
 
 
 def view_dtype(ctx: Any, x: TensorValue, dtype: str) -> TensorValue:

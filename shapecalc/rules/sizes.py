@@ -295,6 +295,8 @@ _ATTRIBUTES = {
         ok("x.mT", (2, 5, 3), x=(2, 3, 5)),
         ok("x.H", (3, 2), x=(2, 3)),
         ok("getattr(x, 'shape')", x=(4,)),
+        ok("x.max(dim=1).values", (2, 5), x=(2, 3, 5)),
+        ok("torch.sort(x, dim=-1).indices", (2, 3), x=(2, 3)),
         bad("x.mT", "SC206", x=(3,)),
         bad("x.H", "SC206", x=(2, 3, 4)),
     ],
@@ -302,6 +304,8 @@ _ATTRIBUTES = {
 def attribute(ctx: Any, obj: Any, name: str, *default: Any) -> Any:
     if isinstance(obj, TensorValue) and name in _ATTRIBUTES:
         return _ATTRIBUTES[name](ctx, obj)
+    if isinstance(obj, tuple) and name in getattr(obj, "_fields", ()):
+        return getattr(obj, name)  # torch.return_types: x.max(dim=1).values, .indices
     what = "a tensor" if isinstance(obj, TensorValue) else type(obj).__name__
     ctx.report(
         "SC901", f"no shape rule for attribute {name!r} of {what}; shapes after it are opaque"

@@ -219,7 +219,7 @@ ZOO: tuple[ZooModel, ...] = (
 
 BY_ID = {entry.id: entry for entry in ZOO}
 
-_INPUT_COMMENT = re.compile(r"^# shapecalc: input=(\S+)\s*$")
+_INPUT_COMMENT = re.compile(r"^# shapecalc: (?:model=\S+ )?input=(\S+)\s*$")
 
 
 def declared_spec(entry: ZooModel) -> str | None:

@@ -419,6 +419,22 @@ def test_matching_statistics_do_not_warn():
     assert not analysis.diagnostics
 
 
+def test_outer_product_with_a_constant_does_not_warn():
+    """A timestep embedding t[:, None] * freqs grows the last dim on purpose."""
+    source = "torch.mul(t, f)"
+    real = run_torch(source, {"t": (4, 1), "f": (16,)})
+    assert real.error is None and real.shapes == [(4, 16)]
+    analysis = _analyse(source, t=TensorValue((4, 1)), f=TensorValue((16,), const=True))
+    assert not analysis.diagnostics and analysis.output_shapes == real.shapes
+
+
+def test_per_channel_gain_on_one_channel_warns():
+    analysis = _analyse(
+        "torch.mul(x, g)", x=TensorValue((4, 1, 40, 100)), g=TensorValue((1, 16, 1, 1), const=True)
+    )
+    assert [d.code for d in analysis.diagnostics] == ["SC305"]
+
+
 def test_constant_rank_growth_warns():
     real = run_torch("torch.mul(x, w)", {"x": (5,), "w": (2, 5)})
     assert real.shapes == [(2, 5)]

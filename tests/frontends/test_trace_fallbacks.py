@@ -1,0 +1,157 @@
+"""Models fx cannot trace as they are: tensor factories given traced sizes (wrapped while
+tracing), buffers sliced by an input size (traced again with buffers as graph attributes)
+and submodules named like a GraphModule attribute (recorded instead). Each analysis runs
+and finds the bug."""
+
+from __future__ import annotations
+
+import textwrap
+
+import torch
+
+import shapecalc
+
+SLICED_BUFFER = """
+import torch
+import torch.nn as nn
+
+
+class Pos(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("pe", torch.zeros(1, 16, 8))
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc(x + self.pe[:, : x.size(1)])
+"""
+
+META_SUBMODULE = """
+import torch
+import torch.nn as nn
+
+
+class Fusion(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.image = nn.Linear(6, 8)
+        self.meta = nn.Linear(10, 8)
+
+    def forward(self, image, meta):
+        return torch.cat([self.image(image), self.meta(meta)], dim=1)
+"""
+
+
+INITIAL_STATE = """
+import torch
+import torch.nn as nn
+
+
+class Cell(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = 16
+        self.gates = nn.Linear(8 + 16, 4 * 16)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), self.hidden, device=x.device)
+        c = torch.zeros_like(h) + torch.ones(x.shape[0], 16)
+        i, f, o, g = self.gates(torch.cat([x, h], dim=1)).chunk(4, dim=1)
+        return torch.sigmoid(o) * torch.tanh(torch.sigmoid(f) * c + torch.sigmoid(i) * g)
+"""
+
+
+BUILTINS_OF_SIZES = """
+import torch
+import torch.nn as nn
+
+
+def keep_count(x, ratio):
+    assert isinstance(ratio, float) and not isinstance(ratio, int)
+    return int(x.shape[1] * (1 - ratio))
+
+
+class Keep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        k = keep_count(x, 0.5)
+        n = len(x)
+        return self.fc(x[:, :k]).sum(1) + torch.zeros(n, 4)
+"""
+
+
+def _write(tmp_path, source: str):  # noqa: ANN001, ANN202
+    path = tmp_path / "model.py"
+    path.write_text(textwrap.dedent(source))
+    return str(path)
+
+
+def test_a_buffer_sliced_by_an_input_size_traces_symbolically(tmp_path) -> None:  # noqa: ANN001
+    path = _write(tmp_path, SLICED_BUFFER)
+    analysis = shapecalc.analyze(path, "B,T,8")
+    assert analysis.diagnostics == []  # no SC001: traced, not recorded at one size
+    assert [str(c) for c in analysis.constraints] == ["T == min(T, 16)"]
+    assert shapecalc.analyze(path, "2,20,8").errors[0].code == "SC301"
+
+
+def test_a_submodule_named_meta_is_recorded(tmp_path) -> None:  # noqa: ANN001
+    path = _write(tmp_path, META_SUBMODULE)
+    analysis = shapecalc.analyze(path, "2,6", "2,12")
+    assert [d.code for d in analysis.errors] == ["SC401"]
+    assert analysis.errors[0].location.line == 10  # self.meta = nn.Linear(10, 8)
+    assert analysis.output_shapes == [(2, 16)]
+
+
+def test_factories_sized_by_the_input_trace(tmp_path) -> None:  # noqa: ANN001
+    path = _write(tmp_path, INITIAL_STATE)
+    analysis = shapecalc.analyze(path, "B,8")
+    assert analysis.diagnostics == []  # traced, so symbolic
+    assert [str(d) for d in analysis.output_shapes[0]] == ["B", "16"]
+    (error,) = shapecalc.analyze(path, "2,9").errors
+    assert (error.code, error.location.line) == ("SC401", 10)  # self.gates = nn.Linear(...)
+    assert torch.zeros is torch._C._VariableFunctions.zeros  # restored after tracing
+
+
+def test_int_and_len_of_traced_sizes_trace(tmp_path) -> None:  # noqa: ANN001
+    path = _write(tmp_path, BUILTINS_OF_SIZES)
+    analysis = shapecalc.analyze(path, "3,10,8")
+    assert analysis.diagnostics == []
+    assert analysis.output_shapes == [(3, 4)]
+    assert analysis.graph.fx_module is not None  # traced, not recorded
+
+
+NO_RULE_OP = """
+import torch.nn as nn
+
+
+class Upsample(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 1)
+        self.register_buffer("repeats", __import__("torch").tensor([1, 2, 1, 2]))
+
+    def forward(self, x):
+        y = self.conv(x).repeat_interleave(2, dim=DIM)
+        return y.repeat_interleave(self.repeats, dim=1)
+"""
+
+
+def test_an_op_without_a_rule_that_torch_rejects_is_an_error(tmp_path) -> None:  # noqa: ANN001
+    """Run on meta tensors, then confirmed on CPU: SC113 at the op's line (non-strict mode,
+    as users run it); the op after it is merely unchecked."""
+    path = _write(tmp_path, NO_RULE_OP.replace("DIM", "4"))
+    analysis = shapecalc.analyze(path, "2,3,8,8", strict=False)
+    assert [(d.code, d.location.line) for d in analysis.errors] == [("SC113", 12)]
+    assert "Dimension out of range" in analysis.errors[0].message
+
+
+def test_an_op_that_only_fails_on_meta_is_not_an_error(tmp_path) -> None:  # noqa: ANN001
+    """repeat_interleave with a tensor of repeats has no meta kernel without output_size;
+    on CPU it runs, so nothing is reported beyond 'not checked'."""
+    path = _write(tmp_path, NO_RULE_OP.replace("DIM", "2"))
+    analysis = shapecalc.analyze(path, "2,3,8,8", strict=False)
+    assert analysis.errors == []
+    assert {d.code for d in analysis.diagnostics} == {"SC901"}
