@@ -425,6 +425,48 @@ def graph(path: str, inputs: tuple[str, ...], output: str | None, fmt: str | Non
     sys.exit(exit_code(analyses))
 
 
+# ------------------------------------------------------------------------------------- fc
+
+
+@main.command("fc")
+@click.argument("path", metavar="PATH")
+@input_option
+@click.option(
+    "--want",
+    type=click.IntRange(min=1),
+    help="Also show the input sizes that give this in_features.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def fc(path: str, inputs: tuple[str, ...], want: int | None, fmt: str) -> None:
+    """The in_features each Linear receives, the edit that makes it right, and the input
+    sizes the model accepts. Exit 1 when a declared in_features is wrong at the input."""
+    import json
+
+    from .solve import fc_report
+
+    shapes = parse_inputs(inputs)
+    analyses = analyse_all((path,), shapes)
+    texts, entries, ok = [], [], True
+    for analysis in analyses:
+        with guarded(path):
+            text, entry, model_ok = fc_report(analysis, want)
+        texts.append(text)
+        entries.append(entry)
+        ok = ok and model_ok
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "models": entries}, indent=2))
+    else:
+        click.echo("\n\n".join(texts))
+    sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
 # ------------------------------------------------------------------------------------- export
 
 

@@ -294,6 +294,24 @@ class Analysis:
 
         return compute(self)
 
+    def domain(self) -> Any:
+        """The exact sizes each input symbol can take (shapecalc.solve)."""
+        from .solve import domain
+
+        return domain(self)
+
+    def min_input(self) -> Any:
+        """The smallest valid input shape (a list of shapes for several inputs)."""
+        from .solve import min_input
+
+        return min_input(self)
+
+    def fc_sizes(self, want: int | None = None, *, every: bool = False) -> list:
+        """The in_features each size-dependent Linear receives, and the sizes that fit it."""
+        from .solve import fc_sizes
+
+        return fc_sizes(self, want=want, every=every)
+
     def layer(self, name: str) -> LayerResult:
         for layer in self.layers:
             if layer.name == name:
@@ -356,7 +374,20 @@ def propagate(
         analysis.values[node.name] = value
         if node.kind != OUTPUT:
             analysis.layers.append(LayerResult(node, value, analysis.inferred.get(node.name)))
+    if analysis.raw_constraints:
+        _check_feasible(analysis, strict)
     return analysis
+
+
+def _check_feasible(analysis: Analysis, strict: bool) -> None:
+    """SC904 when the recorded constraints admit no input size (shapecalc.solve)."""
+    from .solve import check_feasible
+
+    try:
+        check_feasible(analysis)
+    except Exception:
+        if strict:
+            raise
 
 
 def resolve(value: Any, values: Mapping[str, Any]) -> Any:

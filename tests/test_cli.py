@@ -237,6 +237,8 @@ def test_json_contract():
         "layers",
         "constraints",
         "diagnostics",
+        "valid_inputs",
+        "fc",
     }
     assert model["name"] == "ResNetTiny"
     assert model["source"] == model_path("resblk.py")

@@ -307,7 +307,6 @@ def test_a_model_fx_cannot_trace_is_checked_through_hooks():
     assert given.compared == 4  # conv, pool (taken at 70 > 64), fc and the output
 
 
-
 def test_lazy_layers_are_rebuilt_for_each_size():
     """Lazy layers fix their sizes at their first forward: every size gets a fresh model."""
     v = verify(model_path("lazy.py"), "B,C,H,W")

@@ -463,8 +463,8 @@ def unused_rejections(
     out = []
     for qualified, sub in module.named_modules():
         message = sub.__dict__.get("_shapecalc_rejected")
-        if message is None or qualified in called:
-            continue
+        if message is None or qualified in called or _inside_called(qualified, called):
+            continue  # a called layer's own rule reports it (a Transformer's attention)
         out.append(
             Diagnostic(
                 "SC002",
@@ -476,6 +476,11 @@ def unused_rejections(
             )
         )
     return out
+
+
+def _inside_called(qualified: str, called: set[str]) -> bool:
+    parts = qualified.split(".")
+    return any(".".join(parts[:i]) in called for i in range(1, len(parts)))
 
 
 def forward_inputs(module: nn.Module) -> list[str]:

@@ -7,7 +7,10 @@
 over the input symbols (``"(H - 12)//4"``); an unknown dim is null; a layer whose output is a
 tuple of tensors has a list of shapes (a None in it is null: MultiheadAttention's weights with
 need_weights=False); a non-tensor output has a null shape. Every constraint
-is a Python boolean expression over the symbols (``"H >= 12"``).
+is a Python boolean expression over the symbols (``"H >= 12"``). ``valid_inputs`` (null unless
+an input size is a symbol) and ``fc`` hold what the solver makes of the constraints
+(shapecalc/solve.py): the exact domain, the smallest input, the sizes that lose no pixels,
+and each size-dependent Linear's in_features.
 
 With ``--stats`` (``stats=True``) each layer also has ``"stats": {"macs", "output_bytes",
 "trainable_params", "scope", "receptive_field": [{"size", "jump", "start", "whole"} per spatial
@@ -88,10 +91,25 @@ def model_entry(analysis: Any, *, stats: bool = False) -> dict:
         "layers": layers,
         "constraints": [str(c) for c in analysis.constraints],
         "diagnostics": [d.to_dict() for d in sorted(analysis.diagnostics, key=_key)],
+        **solved(analysis),
     }
     if model_stats is not None:
         entry["stats"] = model_stats.to_dict()
     return entry
+
+
+def solved(analysis: Any) -> dict:
+    """``valid_inputs`` (null without symbols): the exact domain per symbol (``conditions``,
+    ``symbols``: text, min, max, exact, coupled), the ``smallest`` input and the ``lossless``
+    sizes; ``fc``: per Linear whose in_features depends on the symbols, its formula and
+    declared value (shapecalc.solve)."""
+    from ..solve import fc_sizes, section_dict
+
+    fcs = fc_sizes(analysis, twin=False) if analysis.symbols else []
+    return {
+        "valid_inputs": section_dict(analysis),
+        "fc": [{"layer": f.layer, "formula": str(f.formula), "declared": f.declared} for f in fcs],
+    }
 
 
 def _layer_stats(st: Any, field: Any) -> dict:

@@ -260,6 +260,7 @@ def render(analysis: Any) -> str:
     if analysis.symbols:
         conditions = [str(c) for c in analysis.constraints] or ["none"]
         facts.extend(("conditions" if i == 0 else "", c) for i, c in enumerate(conditions))
+        facts.extend(_solved(analysis))
     width = max(len(k) for k, _ in facts)
     lines.extend(f"{k:<{width}}  {v}".rstrip() for k, v in facts)
     diags = diagnostic_lines(analysis)
@@ -267,6 +268,13 @@ def render(analysis: Any) -> str:
         lines.append("")
         lines.extend(diags)
     return "\n".join(lines)
+
+
+def _solved(analysis: Any) -> list[tuple[str, str]]:
+    """The valid inputs, smallest input, lossless sizes and Linear sizes (shapecalc.solve)."""
+    from ..solve import section
+
+    return section(analysis)
 
 
 @reporter("table")
