@@ -459,6 +459,7 @@ def test_export_command_writes_a_runnable_module(scn, tmp_path) -> None:
     net = namespace["Net"]()
     assert net(torch.rand(2, 3, 32, 32)).shape == (2, 10)
     assert "nn.Linear(1350, 10)" in out.read_text()
+    assert "\n        return linear\n\n\nclass Small(nn.Module):" in out.read_text()
     only = CliRunner().invoke(main, ["export", path, "--name", "Small"])
     assert only.exit_code == 0 and "class Small" in only.output and "class Net" not in only.output
     missing = CliRunner().invoke(main, ["export", path, "--name", "Nope"])
