@@ -258,7 +258,9 @@ def render(analysis: Any) -> str:
     if uncounted:
         facts.append(("", f"not counted: {', '.join(uncounted)} (lazy, sized by the input)"))
     if analysis.symbols:
-        conditions = [str(c) for c in analysis.constraints] or ["none"]
+        from ..solve import essential_constraints
+
+        conditions = [str(c) for c in essential_constraints(analysis)] or ["none"]
         facts.extend(("conditions" if i == 0 else "", c) for i, c in enumerate(conditions))
         facts.extend(_solved(analysis))
     width = max(len(k) for k, _ in facts)
