@@ -12,6 +12,7 @@ parameter count the layer will have once materialised, and applies the eager lay
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .. import symbolic as sym
@@ -27,10 +28,7 @@ def _count(*factors: Any, bias: Any = 0) -> int | None:
     """A product of sizes plus a bias size, when all are concrete."""
     if not all(isinstance(f, int) for f in (*factors, bias)):
         return None
-    total = 1
-    for f in factors:
-        total *= f
-    return total + bias
+    return math.prod(factors) + bias
 
 
 @shape_rule(
