@@ -78,7 +78,9 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-BUILTINS = ("Input", "Parameter", "range", "len", "min", "max", "abs", "enumerate")
+BUILTINS = (
+    "Input", "Parameter", "range", "len", "min", "max", "abs", "enumerate", "zip", "reversed",
+)  # fmt: skip
 # nn.Module's own attributes: a layer or block named like one gets a suffix (forward_1), so that
 # the exported module can hold it as an attribute under the same name
 RESERVED = frozenset(
@@ -667,6 +669,17 @@ class ModelBuilder:
         if callee is None:  # x.view(...), feats.append(y)
             base = self.expr(node.func.value, frame)  # type: ignore[attr-defined]
             attr = node.func.attr  # type: ignore[attr-defined]
+            if isinstance(base, list) and attr == "pop":  # skip = skips.pop()
+                args, kwargs = self.arguments(node, frame)
+                index = [self.concrete(a, n, "index") for a, n in zip(args, node.args)]
+                if kwargs or len(index) > 1 or not all(type(i) is int for i in index):
+                    raise DslError("pop takes at most one whole-number index", node)
+                if not base:
+                    raise DslError("pop from an empty list", node)
+                try:
+                    return base.pop(*index)
+                except IndexError as exc:
+                    raise DslError(f"index error: {exc}", node) from None
             if isinstance(base, list) and attr == "append":
                 args, kwargs = self.arguments(node, frame)
                 if kwargs or len(args) != 1:
@@ -959,6 +972,11 @@ class ModelBuilder:
                 return range(*vals)
             except ValueError as exc:
                 raise DslError(f"range(): {exc}", node) from None
+        if name in ("zip", "reversed"):  # U-Nets: `for w, skip in zip(WIDTHS, reversed(skips))`
+            if name == "reversed" and len(args) != 1:
+                raise DslError("reversed() takes one sequence", node)
+            seqs = [self.sequence(a, node, name) for a in args]
+            return list(zip(*seqs)) if name == "zip" else list(reversed(seqs[0]))
         if name == "enumerate":
             if len(args) != 1:
                 raise DslError("enumerate() takes one sequence", node)
@@ -986,6 +1004,12 @@ class ModelBuilder:
                 return abs(vals[0])
             return min(vals) if name == "min" else max(vals)
         raise DslError(f"{name}() is not callable here", node)
+
+    def sequence(self, value: Any, node: ast.AST, what: str) -> tuple | list | range:
+        seq = self.concrete(value, node, "sequence") if isinstance(value, Ref) else value
+        if not isinstance(seq, (tuple, list, range)):
+            raise DslError(f"{what}() takes tuples, lists or ranges, not {_kind(value)}", node)
+        return seq
 
     def parameter(self, node: ast.Call, frame: Frame, hint: str | None) -> Ref:
         """``cls_token = Parameter(1, 1, 128)``: a learnable tensor of that shape (zeros in the

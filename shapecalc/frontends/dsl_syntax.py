@@ -8,6 +8,7 @@ The subset (README, "The architecture DSL"):
     def       := "def" NAME "(" params ")" ":" statement+     # no params: a model; else a block
     statement := NAME ("," NAME)* = expr | NAME op= expr | return expr | pass
                | for target in expr ":" statement+ | if expr ":" ... [elif/else] | NAME.append(expr)
+               (builtins: range, enumerate, zip, reversed, len, min, max, abs; list.pop())
     expr      := numbers, strings, True/False/None, ..., names, tuples, lists, a[i], a[i:j],
                  + - * / // % ** >> @, comparisons, and/or/not, x if c else y, calls f(a, k=v),
                  x.method(...) and x.shape/x.ndim/x.dtype on tensors, nn./F./torch. prefixes

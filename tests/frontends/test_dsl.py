@@ -171,6 +171,29 @@ def test_loops_lists_ifs_arithmetic_and_constants(scn) -> None:
     assert analysis.output_shapes == [(1, 33, 4, 4), (1, 16, 8, 8)]
 
 
+def test_unet_style_zip_reversed_and_pop(scn) -> None:
+    path = scn(
+        """\
+        WIDTHS = [4, 8]
+
+        def Net():
+            x = Input(1, 3, 16, 16)
+            skips = []
+            for w in WIDTHS:
+                x = x >> Conv2d(..., w, 3, padding=1)
+                skips.append(x)
+                x = x >> MaxPool2d(2)
+            for w, skip in zip(reversed(WIDTHS), reversed(skips)):
+                x = cat([skip, x >> ConvTranspose2d(..., w, 2, stride=2)], dim=1)
+            last = skips.pop()
+            first = skips.pop(0)
+            return x, last, first
+        """
+    )
+    analysis = analyze_loaded(one(path))
+    assert analysis.output_shapes == [(1, 8, 16, 16), (1, 8, 8, 8), (1, 4, 16, 16)]
+
+
 def test_sizes_are_graph_values_so_global_pools_stay_symbolic(scn) -> None:
     path = scn(
         """\
@@ -355,6 +378,10 @@ ERRORS = [
     ("x = x >> Linear(..., None)", "out_features must be a whole number, got None", 14),
     ("x = x >> Conv2d(True, 6, 3)", "in_channels must be a whole number, got True", 14),
     ("x = x >> Sequential(ReLU())", "Sequential is not part of the DSL", 14),
+    ("x = reversed(x)", "a tensor cannot be used as a sequence", 9),
+    ("x = zip([1], 2)", "zip() takes tuples, lists or ranges", 9),
+    ("x = [].pop()", "pop from an empty list", 9),
+    ("x = [1].pop(x)", "a tensor cannot be used as a index", 17),
     ("x = 2 ** 100", "exponent out of range", 9),
     ("x = 1 // 0", "division by zero", 9),
     ("x = Input(B, 3)", "", 9),
