@@ -346,7 +346,7 @@ class ModelBuilder:
             if len(stmt.targets) != 1:
                 raise DslError("assign to one target at a time", stmt)
             target = stmt.targets[0]
-            hint = target.id if isinstance(target, ast.Name) else None
+            hint = target.id if isinstance(target, ast.Name) and target.id != "_" else None
             # a block called as `res1 = ResBlk(x, ...)` is named res1 (and res1_1, ... when a
             # loop runs the statement again); one that rebinds a name (`x = ResBlk(x, ...)`)
             # is named after the block
@@ -388,7 +388,8 @@ class ModelBuilder:
         if isinstance(target, ast.Name):
             if target.id in BUILTINS:
                 raise DslError(f"{target.id!r} is a DSL builtin; pick another name", target)
-            if isinstance(value, L.Layer) and value.name is None and value.calls == 0:
+            named = isinstance(value, L.Layer) and value.name is None and value.calls == 0
+            if named and target.id != "_":
                 value.name = target.id
             frame.vars[target.id] = value
             return

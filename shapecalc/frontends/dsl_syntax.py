@@ -207,7 +207,8 @@ def _check_node(node: ast.AST) -> None:
     if isinstance(node, ast.operator) and not isinstance(node, _OPERATORS):
         raise DslError("this operator is not part of the DSL", node)
     if isinstance(node, ast.Name):
-        _check_name(node.id, node)
+        if node.id != "_":  # the throwaway name: `for _ in range(3)`, `out, _ = LSTM(...)(x)`
+            _check_name(node.id, node)
     elif isinstance(node, ast.Attribute):
         _check_name(node.attr, node)
     elif isinstance(node, ast.keyword):
@@ -243,4 +244,6 @@ def _check_node(node: ast.AST) -> None:
 
 def _check_name(name: str, node: ast.AST) -> None:
     if name.startswith("_"):
-        raise DslError(f"names starting with '_' are not part of the DSL: {name!r}", node)
+        raise DslError(
+            f"names starting with '_' are not part of the DSL (except `_` itself): {name!r}", node
+        )

@@ -194,6 +194,24 @@ def test_unet_style_zip_reversed_and_pop(scn) -> None:
     assert analysis.output_shapes == [(1, 8, 16, 16), (1, 8, 8, 8), (1, 4, 16, 16)]
 
 
+def test_underscore_is_a_throwaway_name(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 5, 8)
+            for _ in range(2):
+                x = x >> Linear(8, 8)
+            out, _ = LSTM(8, 4, batch_first=True)(x)
+            _ = Linear(4, 3)
+            return _(out)
+        """
+    )
+    model = one(path)
+    assert analyze_loaded(model).output_shapes == [(2, 5, 3)]
+    assert "_" not in model.graph and "linear_2" in model.graph  # no module named `_`
+    assert "self.linear_2 = nn.Linear(4, 3)" in export_models(path)
+
+
 def test_sizes_are_graph_values_so_global_pools_stay_symbolic(scn) -> None:
     path = scn(
         """\
@@ -423,6 +441,8 @@ HOSTILE = [
     "x = {{'a': 1}}",
     "x = x.__dict__",
     "try:\n    pass\nexcept Exception:\n    pass",
+    "_x = 1",
+    "x = _.__class__",
 ]
 
 
