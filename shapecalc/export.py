@@ -44,8 +44,13 @@ def export_models(path: str, name: str | None = None) -> str:
     """The PyTorch source of the models in a DSL file (one when ``name`` picks it)."""
     from .frontends.dsl import build_models
 
+    file, sep, picked = path.rpartition(":")
+    if sep and file.endswith(".scn"):  # `file.scn:Name`, as every other command takes it
+        if name is not None and name != picked:
+            raise ExportError(f"{path}: the model is {picked!r} here but --name says {name!r}")
+        path, name = file, picked
     if not path.endswith(".scn"):
-        raise ExportError(f"{path}: export takes a DSL file (.scn)")
+        raise ExportError(f"{path}: export takes a DSL file (.scn, or file.scn:Model)")
     models = build_models(path)
     if name is not None:
         chosen = [m for m in models if m.name == name]

@@ -531,6 +531,10 @@ def test_exported_names_are_the_dsl_names(scn) -> None:
     names = [n.name for n in model.graph if n.kind == MODULE]
     assert names == ["b1.forward_1", "blk.forward_1"]
     module = model.build()
+    picked = CliRunner().invoke(main, ["export", f"{path}:Small"])  # as other commands take it
+    assert picked.exit_code == 0 and picked.output == only.output
+    clash = CliRunner().invoke(main, ["export", f"{path}:Small", "--name", "Net"])
+    assert clash.exit_code == 2 and "--name says 'Net'" in clash.output
     assert [n for n, _ in module.named_modules()][1:] == [
         "b1",
         "b1.forward_1",
