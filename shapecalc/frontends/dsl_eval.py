@@ -48,7 +48,10 @@ MAX_DEPTH = 50
 MAX_INT = 2**63
 MAX_SECONDS = 30.0  # a loop of expensive layers stops here even below MAX_NODES
 
-NAMESPACES = {"nn": "nn", "torch.nn": "nn", "F": "F", "torch.nn.functional": "F", "torch": "torch"}
+NAMESPACES = {
+    "nn": "nn", "torch.nn": "nn", "F": "F", "torch.nn.functional": "F", "nn.functional": "F",
+    "torch": "torch",
+}  # fmt: skip
 TENSOR_ATTRIBUTES = ("shape", "ndim", "dtype", "T", "mT")
 DTYPES = {
     "float32", "float", "float64", "double", "float16", "half", "bfloat16", "int64", "long",
@@ -80,6 +83,7 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
 }
 BUILTINS = (
     "Input", "Parameter", "range", "len", "min", "max", "abs", "enumerate", "zip", "reversed",
+    "int", "round",
 )  # fmt: skip
 # nn.Module's own attributes: a layer or block named like one gets a suffix (forward_1), so that
 # the exported module can hold it as an attribute under the same name
@@ -764,7 +768,16 @@ class ModelBuilder:
             return value
         if isinstance(value, (L.Layer, LayerClass, Block, Op, Builtin)):
             raise DslError(f"{_kind(value)} cannot be a layer argument", node)
-        return self.concrete(value, node, "layer argument")
+        try:
+            return self.concrete(value, node, "layer argument")
+        except DslError as exc:
+            if "not a fixed number" not in exc.message:
+                raise
+            raise DslError(
+                f"{exc.message}: write `...` for a size the input decides (in_features, "
+                "in_channels, ...) or give Input(...) fixed sizes",
+                node,
+            ) from None
 
     def call_layer(
         self, layer: L.Layer, args: list, kwargs: dict, node: ast.AST, frame: Frame
@@ -973,6 +986,22 @@ class ModelBuilder:
                 return range(*vals)
             except ValueError as exc:
                 raise DslError(f"range(): {exc}", node) from None
+        if name in ("int", "round"):  # width multipliers: `int(64 * alpha)`, `round(c * 1.5)`
+            if len(args) != 1:
+                raise DslError(f"{name}() takes one number", node)
+            value = args[0]
+            if self.is_tensor(value):
+                raise DslError(f"{name}() takes a number, not a tensor", node)
+            known = self.value_of(value)
+            if isinstance(known, (int, sym.Expr)) and not isinstance(known, bool):
+                return value  # a size is a whole number already (x.size(0) stays symbolic)
+            known = self.concrete(value, node, f"argument of {name}()")
+            if not isinstance(known, (int, float)) or isinstance(known, bool):
+                raise DslError(f"{name}() takes a number, not {_kind(value)}", node)
+            try:
+                return int(known) if name == "int" else round(known)
+            except (OverflowError, ValueError) as exc:
+                raise DslError(f"{name}(): {exc}", node) from None
         if name in ("zip", "reversed"):  # U-Nets: `for w, skip in zip(WIDTHS, reversed(skips))`
             if name == "reversed" and len(args) != 1:
                 raise DslError("reversed() takes one sequence", node)

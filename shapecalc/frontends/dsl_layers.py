@@ -114,7 +114,10 @@ def check_count(op: str, key: str, value: Any) -> None:
     if isinstance(value, sym.Expr):
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise LayerError(f"{op}'s {key} must be a whole number, got {value!r}")
+        hint = ""
+        if isinstance(value, float) and value.is_integer():  # `64 / 2` is 32.0 in Python
+            hint = " (divide with // for a whole number, or write int(...))"
+        raise LayerError(f"{op}'s {key} must be a whole number, got {value!r}{hint}")
     low = 1 if key in _POSITIVE else 0
     if value < low:
         raise LayerError(f"{op}'s {key} must be at least {low}, got {value}")

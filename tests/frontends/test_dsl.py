@@ -212,6 +212,21 @@ def test_underscore_is_a_throwaway_name(scn) -> None:
     assert "self.linear_2 = nn.Linear(4, 3)" in export_models(path)
 
 
+def test_int_round_and_nn_functional(scn) -> None:
+    path = scn(
+        """\
+        ALPHA = 0.75
+
+        def Net():
+            x = Input(B, 3, 8, 8)
+            x = x >> Conv2d(3, int(32 * ALPHA), 3) >> Conv2d(..., round(10 * ALPHA), 1)
+            b = int(x.size(0))
+            return nn.functional.relu(x).view(b, -1)
+        """
+    )
+    assert analyze_loaded(one(path)).output_shapes == [(sym.symbol("B"), 8 * 6 * 6)]
+
+
 def test_sizes_are_graph_values_so_global_pools_stay_symbolic(scn) -> None:
     path = scn(
         """\
@@ -400,6 +415,10 @@ ERRORS = [
     ("x = zip([1], 2)", "zip() takes tuples, lists or ranges", 9),
     ("x = [].pop()", "pop from an empty list", 9),
     ("x = [1].pop(x)", "a tensor cannot be used as a index", 17),
+    ("x = x >> Conv2d(3, 64 / 2, 3)", "got 32.0 (divide with // for a whole number", 14),
+    ("x = int(x)", "int() takes a number, not a tensor", 9),
+    ("x = round(1, 2)", "round() takes one number", 9),
+    ("x = Linear(x.shape[2], 3)(x)", "not a fixed number (H): write `...` for a size", 16),
     ("x = 2 ** 100", "exponent out of range", 9),
     ("x = 1 // 0", "division by zero", 9),
     ("x = Input(B, 3)", "", 9),
@@ -512,6 +531,10 @@ def test_export_command_writes_a_runnable_module(scn, tmp_path) -> None:
     assert missing.exit_code == 2 and "no model 'Nope'" in missing.output
     not_dsl = CliRunner().invoke(main, ["export", os.path.join(ROOT, "examples", "lenet5.py")])
     assert not_dsl.exit_code == 2
+    picked = CliRunner().invoke(main, ["export", f"{path}:Small"])  # as other commands take it
+    assert picked.exit_code == 0 and picked.output == only.output
+    clash = CliRunner().invoke(main, ["export", f"{path}:Small", "--name", "Net"])
+    assert clash.exit_code == 2 and "--name says 'Net'" in clash.output
 
 
 def test_exported_names_are_the_dsl_names(scn) -> None:
@@ -531,10 +554,6 @@ def test_exported_names_are_the_dsl_names(scn) -> None:
     names = [n.name for n in model.graph if n.kind == MODULE]
     assert names == ["b1.forward_1", "blk.forward_1"]
     module = model.build()
-    picked = CliRunner().invoke(main, ["export", f"{path}:Small"])  # as other commands take it
-    assert picked.exit_code == 0 and picked.output == only.output
-    clash = CliRunner().invoke(main, ["export", f"{path}:Small", "--name", "Net"])
-    assert clash.exit_code == 2 and "--name says 'Net'" in clash.output
     assert [n for n, _ in module.named_modules()][1:] == [
         "b1",
         "b1.forward_1",
