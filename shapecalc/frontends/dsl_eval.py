@@ -170,6 +170,13 @@ def resolve_op(name: str) -> Op | None:
     return None
 
 
+def _op_names() -> list[str]:
+    """The ops callable by a bare name (``relu``, ``adaptive_avg_pool2d``), for suggestions."""
+    from ..rules import all_rules
+
+    return sorted({k.split(".", 1)[1] for k in all_rules() if k.startswith(("F.", "torch."))})
+
+
 _SIGNATURES: dict[str, inspect.Signature | None] = {}
 
 
@@ -525,6 +532,7 @@ class ModelBuilder:
                 node,
             )
         known = list(frame.vars) + list(self.globals) + list(BUILTINS) + L.layer_names()
+        known = _op_names() + known  # adaptive_avg_pool2d too; a name the user wrote wins a tie
         raise DslError(f"name {n!r} is not defined{L.suggest(n, known)}", node)
 
     def attribute(self, node: ast.Attribute, frame: Frame) -> Any:

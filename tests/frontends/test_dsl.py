@@ -419,6 +419,7 @@ ERRORS = [
     ("x = int(x)", "int() takes a number, not a tensor", 9),
     ("x = round(1, 2)", "round() takes one number", 9),
     ("x = Linear(x.shape[2], 3)(x)", "not a fixed number (H): write `...` for a size", 16),
+    ("x = adaptive_avgpool2d(x, 1)", "(did you mean 'adaptive_avg_pool2d'?)", 9),
     ("x = 2 ** 100", "exponent out of range", 9),
     ("x = 1 // 0", "division by zero", 9),
     ("x = Input(B, 3)", "", 9),
