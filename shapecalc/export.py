@@ -17,7 +17,7 @@ from typing import Any
 from . import symbolic as sym
 from .frontends import FrontendError
 from .frontends.dsl_eval import DslModel
-from .graph import CONSTANT, INPUT, MODULE, OUTPUT, Node, Ref
+from .graph import CONSTANT, INPUT, MODULE, OUTPUT, LayerArgs, Node, Ref
 
 _BINARY = {
     "operator.add": "+",
@@ -166,6 +166,8 @@ def _symbolic(value: Any) -> bool:
 
 
 def _literal(value: Any, key: str = "") -> str:
+    if isinstance(value, LayerArgs):  # TransformerEncoder's encoder_layer
+        return constructor(value.op, dict(value))
     if key == "dtype" and isinstance(value, str):
         return f"torch.{value}"
     if isinstance(value, tuple):

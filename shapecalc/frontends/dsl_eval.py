@@ -31,6 +31,7 @@ from ..graph import (
     METHOD,
     MODULE,
     OUTPUT,
+    LayerArgs,
     LayerGraph,
     LayerSpec,
     Node,
@@ -774,6 +775,14 @@ class ModelBuilder:
     def layer_arg(self, value: Any, node: ast.AST) -> Any:
         if value is Ellipsis:
             return value
+        if isinstance(value, L.Layer):  # TransformerEncoder(TransformerEncoderLayer(...), 2)
+            if value.unfilled:
+                raise DslError(
+                    f"a {value.op} given to another layer cannot fill in `...`: write its "
+                    f"{', '.join(value.unfilled)} as a number",
+                    node,
+                )
+            return LayerArgs(value.op, dict(value.params))  # torch copies it: a copy here
         if isinstance(value, (L.Layer, LayerClass, Block, Op, Builtin)):
             raise DslError(f"{_kind(value)} cannot be a layer argument", node)
         try:

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import symbolic as sym
 from ..diagnostics import Location
+from ..graph import LayerArgs
 from ..rules import Rule, all_rules, get_rule
 from ..values import TensorValue
 
@@ -94,8 +95,16 @@ def bind(op: str, rule: Rule, args: list[Any], kwargs: dict[str, Any]) -> dict[s
                     f"{_fillable_text(rule)}"
                 )
             continue
+        if isinstance(value, LayerArgs) and key not in LAYER_PARAMS:
+            raise LayerError(f"{op}'s {key} cannot be a layer ({value.op})")
         check_count(op, key, value)
     return params
+
+
+# constructor arguments that are layers themselves (torch.nn.TransformerEncoder's
+# encoder_layer and norm, TransformerDecoder's decoder_layer): a LayerArgs, as the torch
+# frontend reads them back
+LAYER_PARAMS = {"encoder_layer", "decoder_layer", "norm"}
 
 
 # sizes and counts torch.nn's constructors require to be whole numbers (they raise otherwise;
@@ -257,6 +266,11 @@ def _count(op: str, p: dict[str, Any]) -> int | None:
         decoder = op == "TransformerDecoderLayer"
         norms = (3 if decoder else 2) * e * (2 if bias else 1)
         return attention * (2 if decoder else 1) + 2 * e * f + (f + e if bias else 0) + norms
+    if op in ("TransformerEncoder", "TransformerDecoder"):  # num_layers copies, then the norm
+        inner = p["encoder_layer" if op == "TransformerEncoder" else "decoder_layer"]
+        n = p["num_layers"] * _count(inner.op, inner)
+        norm = p.get("norm")
+        return n + (_count(norm.op, norm) if norm is not None else 0)
     if op == "MultiheadAttention":
         e = p["embed_dim"]
         kdim = p.get("kdim") or e

@@ -227,6 +227,27 @@ def test_int_round_and_nn_functional(scn) -> None:
     assert analyze_loaded(one(path)).output_shapes == [(sym.symbol("B"), 8 * 6 * 6)]
 
 
+def test_a_layer_given_to_a_layer(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(10, 2, 32)
+            layer = TransformerEncoderLayer(32, 4, dim_feedforward=64)
+            x = TransformerEncoder(layer, num_layers=2, norm=LayerNorm(32))(x)
+            return TransformerDecoder(TransformerDecoderLayer(32, 2, 16), 1)(x, x)
+        """
+    )
+    model = one(path)
+    analysis = analyze_loaded(model)
+    module = model.build()
+    out = module(torch.rand(10, 2, 32))
+    assert analysis.output_shapes == [tuple(out.shape)] == [(10, 2, 32)]
+    assert analysis.total_params == sum(p.numel() for p in module.parameters())
+    assert "nn.TransformerEncoder(nn.TransformerEncoderLayer(32, 4, dim_feedforward=64), 2, " in (
+        export_models(path)
+    )
+
+
 def test_sizes_are_graph_values_so_global_pools_stay_symbolic(scn) -> None:
     path = scn(
         """\
@@ -420,6 +441,12 @@ ERRORS = [
     ("x = round(1, 2)", "round() takes one number", 9),
     ("x = Linear(x.shape[2], 3)(x)", "not a fixed number (H): write `...` for a size", 16),
     ("x = adaptive_avgpool2d(x, 1)", "(did you mean 'adaptive_avg_pool2d'?)", 9),
+    ("x = x >> Conv2d(ReLU(), 6, 3)", "Conv2d's in_channels cannot be a layer (ReLU)", 14),
+    (
+        "x = TransformerEncoder(TransformerEncoderLayer(..., 2), 1)(x)",
+        "cannot fill in `...`: write its d_model as a number",
+        28,
+    ),
     ("x = 2 ** 100", "exponent out of range", 9),
     ("x = 1 // 0", "division by zero", 9),
     ("x = Input(B, 3)", "", 9),
