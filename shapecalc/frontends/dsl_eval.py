@@ -16,6 +16,7 @@ import ast
 import builtins
 import inspect
 import operator
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -524,8 +525,9 @@ class ModelBuilder:
         op = resolve_op(n)
         if op is not None:
             return op
-        if n in _PYTHON_BUILTINS:
-            raise DslError(f"Python's {n} is not part of the DSL", node)
+        if n in _PYTHON_BUILTINS:  # `input(B, 3, H, W)`: did you mean 'Input'?
+            hint = L.suggest(n, [b for b in BUILTINS if b.lower() == n.lower()])
+            raise DslError(f"Python's {n} is not part of the DSL{hint}", node)
         if n in _CONTAINERS:
             raise DslError(
                 f"{n} is not part of the DSL: chain layers with `x >> Conv2d(...) >> ReLU()` "
@@ -534,6 +536,7 @@ class ModelBuilder:
             )
         known = list(frame.vars) + list(self.globals) + list(BUILTINS) + L.layer_names()
         known = _op_names() + known  # adaptive_avg_pool2d too; a name the user wrote wins a tie
+        known += ["True", "False", "None"]
         raise DslError(f"name {n!r} is not defined{L.suggest(n, known)}", node)
 
     def attribute(self, node: ast.Attribute, frame: Frame) -> Any:
@@ -893,12 +896,17 @@ class ModelBuilder:
             if _has(v, lambda x: x is Ellipsis) and op.name != "operator.getitem":
                 raise DslError("`...` is filled in only as a layer argument", node)
         sig = _call_signature(op.name)
+        if sig is not None and "axis" in kwargs and "dim" in sig.parameters:
+            if "axis" not in sig.parameters and "dim" not in kwargs:  # torch takes numpy's name
+                kwargs = {("dim" if k == "axis" else k): v for k, v in kwargs.items()}
         if sig is not None:
             try:
                 sig.bind(*args, **kwargs)
             except TypeError as exc:
                 short = op.name.split(".", 1)[1]
-                raise DslError(f"{short}{_sig_text(sig)}: {exc}", node) from None
+                bad = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
+                hint = L.suggest(bad.group(1), list(sig.parameters)) if bad else ""
+                raise DslError(f"{short}{_sig_text(sig)}: {exc}{hint}", node) from None
         if op.name.startswith("Tensor.") and not (args and self.is_tensor(args[0])):
             raise DslError(f"{op.name[7:]} is a tensor method: give it a tensor", node)
         if op.name.startswith("F.") and sig is not None and sig.parameters:

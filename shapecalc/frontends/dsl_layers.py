@@ -68,6 +68,9 @@ def suggest(name: str, candidates: list[str]) -> str:
     if name.lower() in lowered:
         return f" (did you mean {lowered[name.lower()]!r}?)"
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if not close and len(name) >= 3:  # `scale` for scale_factor: the one name it begins
+        close = [c for c in candidates if c.startswith(name)]
+        close = close if len(close) == 1 else []
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -248,6 +248,18 @@ def test_a_layer_given_to_a_layer(scn) -> None:
     )
 
 
+def test_numpy_axis_is_torch_dim(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 3, 4, 5)
+            return x.mean(axis=1), torch.sum(x, axis=(2, 3)), cat([x, x], axis=1)
+        """
+    )
+    assert analyze_loaded(one(path)).output_shapes == [(2, 4, 5), (2, 3), (2, 6, 4, 5)]
+    assert "x.mean(dim=1)" in export_models(path)  # torch takes both names
+
+
 def test_sizes_are_graph_values_so_global_pools_stay_symbolic(scn) -> None:
     path = scn(
         """\
@@ -447,6 +459,9 @@ ERRORS = [
         "cannot fill in `...`: write its d_model as a number",
         28,
     ),
+    ("x = input(2, 3)", "Python's input is not part of the DSL (did you mean 'Input'?)", 9),
+    ("x = x >> Linear(4, 4, bias=false)", "'false' is not defined (did you mean 'False'?)", 32),
+    ("x = interpolate(x, scale=2)", "argument 'scale' (did you mean 'scale_factor'?)", 9),
     ("x = 2 ** 100", "exponent out of range", 9),
     ("x = 1 // 0", "division by zero", 9),
     ("x = Input(B, 3)", "", 9),
