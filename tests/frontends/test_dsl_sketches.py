@@ -33,7 +33,8 @@ ALL = sorted(SKETCHES.glob("*.scn"))
 BUGS = [p for p in ALL if p.name.startswith("bug_")]
 TYPOS = [p for p in ALL if p.name.startswith("typo_")]
 GOOD = [p for p in ALL if p not in BUGS and p not in TYPOS]
-SIZES = {"B": 2, "H": 24, "W": 20, "T": 12, "C": 3, "N": 7, "S": 9}  # the sketches' symbols, made concrete
+# the sketches' symbols, made concrete
+SIZES = {"B": 2, "H": 24, "W": 20, "T": 12, "C": 3, "N": 7, "S": 9}
 
 _EXPECT = re.compile(r"#\s*expect:\s*(SC\d{3}(?:\s*,\s*SC\d{3})*)\s*$")
 _ERROR = re.compile(r"#\s*error:\s*(.+?)\s*$")
