@@ -51,14 +51,7 @@ def export_models(path: str, name: str | None = None) -> str:
         path, name = file, picked
     if not path.endswith(".scn"):
         raise ExportError(f"{path}: export takes a DSL file (.scn, or file.scn:Model)")
-    models = build_models(path)
-    if name is not None:
-        chosen = [m for m in models if m.name == name]
-        if not chosen:
-            names = ", ".join(m.name for m in models)
-            raise ExportError(f"{path} has no model {name!r} (models: {names})")
-        models = chosen
-    return module_source(models, path)
+    return module_source(build_models(path, name=name), path)
 
 
 def module_source(models: list[DslModel], path: str = "") -> str:

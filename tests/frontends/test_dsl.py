@@ -374,6 +374,15 @@ def test_many_models_per_file_and_picking_one(scn) -> None:
     assert "has no model 'Nope'" in error(f"{path}:Nope")
 
 
+def test_picking_a_model_builds_only_that_one(scn) -> None:
+    broken = "\n\ndef Broken():\n    x = Input(1, 4)\n    return x >> Linear(4, 2 / 1)\n"
+    path = scn(CONV_UNIT + broken)
+    assert [m.name for m in load(f"{path}:Net")] == ["Net"]  # Broken's error does not stop Net
+    assert "class Net" in export_models(f"{path}:Net")
+    assert "got 2.0" in error(path) and "got 2.0" in error(f"{path}:Broken")
+    assert "has no model 'Nope' (models: Net, Broken)" in error(f"{path}:Nope")
+
+
 def test_input_directive_overrides_the_declared_shape(scn) -> None:
     path = scn("# shapecalc: model=Net input=2,3,64,64\n" + CONV_UNIT)
     model = one(path)
