@@ -28,6 +28,12 @@ _BINARY = {
     "operator.mod": "%",
     "operator.pow": "**",
     "operator.matmul": "@",
+    "operator.eq": "==",
+    "operator.ne": "!=",
+    "operator.lt": "<",
+    "operator.le": "<=",
+    "operator.gt": ">",
+    "operator.ge": ">=",
 }
 _TAKEN = {"self", "torch", "nn", "F"} | set(dir(builtins))  # never shadow a builtin
 

@@ -71,6 +71,9 @@ _BINOPS: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Pow: ("pow", operator.pow),
     ast.MatMult: ("matmul", operator.matmul),
 }
+_TENSOR_COMPARE = {
+    ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge",
+}  # fmt: skip
 _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -478,6 +481,11 @@ class ModelBuilder:
                     return result
             return result
         if isinstance(node, ast.Compare):
+            if len(node.ops) == 1 and type(node.ops[0]) in _TENSOR_COMPARE:  # a mask: `y > 0`
+                a, b = self.expr(node.left, frame), self.expr(node.comparators[0], frame)
+                if self.is_tensor(a) or self.is_tensor(b):
+                    name = _TENSOR_COMPARE[type(node.ops[0])]
+                    return self.op_call(Op(f"operator.{name}"), [a, b], {}, node)
             left = self.concrete(self.expr(node.left, frame), node.left, "comparison")
             for op, comp in zip(node.ops, node.comparators):
                 right = self.concrete(self.expr(comp, frame), comp, "comparison")

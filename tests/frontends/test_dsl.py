@@ -248,6 +248,22 @@ def test_a_layer_given_to_a_layer(scn) -> None:
     )
 
 
+def test_comparing_tensors_makes_a_mask(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 3, 4)
+            y = torch.where(x > 0.5, x, -x)
+            return y.masked_fill(x == 0, 1.0), 2 <= x
+        """
+    )
+    model = one(path)
+    assert analyze_loaded(model).output_shapes == [(2, 3, 4), (2, 3, 4)]
+    assert "gt = x > 0.5" in export_models(path)
+    a, b = model.build()(torch.rand(2, 3, 4))
+    assert a.shape == b.shape == (2, 3, 4) and b.dtype == torch.bool
+
+
 def test_numpy_axis_is_torch_dim(scn) -> None:
     path = scn(
         """\
