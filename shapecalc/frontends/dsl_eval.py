@@ -526,6 +526,12 @@ class ModelBuilder:
                 raise DslError(f"{n!r} cannot name a size: {exc}", node) from None
         if n in self.size_names and frame.is_model:
             return self.size_name(n, node)
+        if n in self.size_names:  # a block sees its parameters, not the model's Input sizes
+            raise DslError(
+                f"name {n!r} is not defined in a block: {n} names a size of the model's Input; "
+                f"read it from the tensor (x.shape[{self.size_names[n][1]}]) or pass it in",
+                node,
+            )
         if n in BUILTINS:
             return Builtin(n)
         if L.module_rule(n) is not None:

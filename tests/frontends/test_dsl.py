@@ -248,6 +248,23 @@ def test_a_layer_given_to_a_layer(scn) -> None:
     )
 
 
+def test_input_sizes_are_the_models_not_a_blocks(scn) -> None:
+    path = scn(
+        """\
+        def Head(x):
+            return x.view(B, -1)
+
+        def Net():
+            x = Input(B, 3, 8, 8)
+            return Head(x)
+        """
+    )
+    assert "'B' is not defined in a block: B names a size of the model's Input; read it" in (
+        error(path)
+    )
+    assert "(x.shape[0]) or pass it in" in error(path)
+
+
 def test_comparing_tensors_makes_a_mask(scn) -> None:
     path = scn(
         """\
