@@ -562,6 +562,9 @@ class ModelBuilder:
         base = self.expr(node.value, frame)
         if isinstance(base, list) and node.attr == "append":
             return BoundMethod(base, "append")
+        if isinstance(base, Ref) and node.attr in ("values", "indices"):
+            if isinstance(self.value_of(base), tuple):  # torch.max(x, 1).values: item 0
+                return self.getitem(base, 0 if node.attr == "values" else 1, node)
         if isinstance(base, Ref) and node.attr in TENSOR_ATTRIBUTES:
             return self.op_call(Op("builtins.getattr"), [base, node.attr], {}, node, node.attr)
         if isinstance(base, Ref):

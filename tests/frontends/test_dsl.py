@@ -265,6 +265,22 @@ def test_input_sizes_are_the_models_not_a_blocks(scn) -> None:
     assert "(x.shape[0]) or pass it in" in error(path)
 
 
+def test_values_and_indices_of_a_reduction(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 3, 5)
+            return torch.max(x, 1).values, x.topk(2, dim=-1).indices, x.sort(dim=1)[0]
+        """
+    )
+    model = one(path)
+    assert analyze_loaded(model).output_shapes == [(2, 5), (2, 3, 2), (2, 3, 5)]
+    outs = model.build()(torch.rand(2, 3, 5))
+    assert [tuple(o.shape) for o in outs] == [(2, 5), (2, 3, 2), (2, 3, 5)]
+    with pytest.raises(FrontendError, match="attribute .values is not allowed"):
+        load(scn("def Net():\n    x = Input(2, 3)\n    return x.values\n", "plain.scn"))
+
+
 def test_comparing_tensors_makes_a_mask(scn) -> None:
     path = scn(
         """\
