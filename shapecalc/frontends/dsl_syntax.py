@@ -81,7 +81,7 @@ _WHAT = {
     ast.SetComp: "comprehensions are not part of the DSL; use a for loop",
     ast.DictComp: "comprehensions are not part of the DSL; use a for loop",
     ast.GeneratorExp: "comprehensions are not part of the DSL; use a for loop",
-    ast.Dict: "dicts are not part of the DSL",
+    ast.Dict: "dicts are not part of the DSL; a config is a list or tuple: [(64, 1), (128, 2)]",
     ast.Set: "sets are not part of the DSL",
     ast.JoinedStr: "f-strings are not part of the DSL",
     ast.Starred: "*args and unpacking are not part of the DSL",

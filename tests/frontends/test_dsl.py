@@ -520,6 +520,7 @@ ERRORS = [
     ("x = input(2, 3)", "Python's input is not part of the DSL (did you mean 'Input'?)", 9),
     ("x = x >> Linear(4, 4, bias=false)", "'false' is not defined (did you mean 'False'?)", 32),
     ("x = interpolate(x, scale=2)", "argument 'scale' (did you mean 'scale_factor'?)", 9),
+    ("x = {'a': 1}", "dicts are not part of the DSL; a config is a list or tuple", 9),
     ("x = 2 ** 100", "exponent out of range", 9),
     ("x = 1 // 0", "division by zero", 9),
     ("x = Input(B, 3)", "", 9),
