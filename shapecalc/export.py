@@ -143,7 +143,8 @@ def constructor(op: str, params: dict[str, Any], path: str = "") -> str:
         if _symbolic(value):
             raise ExportError(
                 f"{op} '{path}': {key} = {value} depends on the input's symbolic sizes; "
-                "give the sizes it depends on as numbers in Input(...) to export"
+                "give the sizes it depends on as numbers in Input(...) (or a `# shapecalc: input=` "
+                "comment) to export"
             )
         if isinstance(value, tuple) and len(value) > 1 and key in _COLLAPSE:
             value = value[0] if all(_same(v, value[0]) for v in value) else value
