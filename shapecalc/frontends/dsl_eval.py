@@ -1048,6 +1048,8 @@ class ModelBuilder:
             if name == "reversed" and len(args) != 1:
                 raise DslError("reversed() takes one sequence", node)
             seqs = [self.sequence(a, node, name) for a in args]
+            if min((len(q) for q in seqs), default=0) > 100_000:
+                raise DslError("sequence too long", node)
             return list(zip(*seqs)) if name == "zip" else list(reversed(seqs[0]))
         if name == "enumerate":
             if len(args) != 1:
