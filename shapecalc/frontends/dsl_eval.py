@@ -71,6 +71,9 @@ _BINOPS: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Pow: ("pow", operator.pow),
     ast.MatMult: ("matmul", operator.matmul),
 }
+# ops returning torch.return_types (values, indices)
+_NAMED_PAIRS = {"max", "min", "topk", "sort", "median", "nanmedian", "mode", "kthvalue", "cummax",
+                "cummin"}  # fmt: skip
 _TENSOR_COMPARE = {
     ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge",
 }  # fmt: skip
@@ -563,7 +566,8 @@ class ModelBuilder:
         if isinstance(base, list) and node.attr == "append":
             return BoundMethod(base, "append")
         if isinstance(base, Ref) and node.attr in ("values", "indices"):
-            if isinstance(self.value_of(base), tuple):  # torch.max(x, 1).values: item 0
+            made_by = self.graph[base.node].op.rsplit(".", 1)[-1]
+            if made_by in _NAMED_PAIRS:  # torch.max(x, 1).values: item 0
                 return self.getitem(base, 0 if node.attr == "values" else 1, node)
         if isinstance(base, Ref) and node.attr in TENSOR_ATTRIBUTES:
             return self.op_call(Op("builtins.getattr"), [base, node.attr], {}, node, node.attr)

@@ -279,6 +279,9 @@ def test_values_and_indices_of_a_reduction(scn) -> None:
     assert [tuple(o.shape) for o in outs] == [(2, 5), (2, 3, 2), (2, 3, 5)]
     with pytest.raises(FrontendError, match="attribute .values is not allowed"):
         load(scn("def Net():\n    x = Input(2, 3)\n    return x.values\n", "plain.scn"))
+    lstm = "def Net():\n    x = Input(2, 3, 4)\n    return LSTM(4, 5)(x).values\n"
+    with pytest.raises(FrontendError, match="attribute .values is not allowed"):
+        load(scn(lstm, "lstm.scn"))  # a plain tuple has no .values in torch
 
 
 def test_comparing_tensors_makes_a_mask(scn) -> None:
