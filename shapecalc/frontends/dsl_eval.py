@@ -1129,6 +1129,9 @@ class ModelBuilder:
             args, kwargs = self.arguments(node, frame)
         finally:
             self.input_mode = False
+        arg_nodes = list(node.args)
+        if len(arg_nodes) == 1 and isinstance(arg_nodes[0], (ast.Tuple, ast.List)):
+            arg_nodes, args = list(arg_nodes[0].elts), list(args[0])  # Input((1, 3, 32, 32))
         dtype = kwargs.pop("dtype", "float32")
         if kwargs:
             raise DslError(f"Input() has no argument {next(iter(kwargs))!r} (only dtype)", node)
@@ -1140,7 +1143,7 @@ class ModelBuilder:
             value = self.override[index]
         else:
             dims = []
-            for a, n in zip(args, node.args):
+            for a, n in zip(args, arg_nodes):
                 if isinstance(a, bool) or not isinstance(a, (int, sym.Expr)):
                     raise DslError("Input sizes are whole numbers or names (B, 3, H, W)", n)
                 if isinstance(a, int) and a < 0:
@@ -1152,7 +1155,7 @@ class ModelBuilder:
         name = self.unique(hint or "x")
         self.result.inputs.append(value)
         ref = self.add(Node(name, "input", INPUT, value=value, location=self.location(node)), node)
-        for i, arg in enumerate(node.args):  # `x = Input(B, 3, H, W)`: B names x.shape[0]
+        for i, arg in enumerate(arg_nodes):  # `x = Input(B, 3, H, W)`: B names x.shape[0]
             if (
                 isinstance(arg, ast.Name)
                 and arg.id not in frame.vars

@@ -284,6 +284,19 @@ def test_values_and_indices_of_a_reduction(scn) -> None:
         load(scn(lstm, "lstm.scn"))  # a plain tuple has no .values in torch
 
 
+def test_input_sizes_as_one_tuple(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input((B, 3, H, 4))
+            y = Input([2, 5], dtype="int64")
+            return x.view(B, -1), y
+        """
+    )
+    b, h = sym.symbol("B"), sym.symbol("H")
+    assert analyze_loaded(one(path)).output_shapes == [(b, 12 * h), (2, 5)]
+
+
 def test_comparing_tensors_makes_a_mask(scn) -> None:
     path = scn(
         """\
