@@ -703,7 +703,7 @@ class ModelBuilder:
     def call(
         self, node: ast.Call, frame: Frame, hint: str | None = None, fresh: bool = False
     ) -> Any:
-        callee = self.expr(node.func, frame) if not _is_method(node, frame) else None
+        callee = self.callee(node, frame) if not _is_method(node, frame) else None
         if callee is None:  # x.view(...), feats.append(y)
             base = self.expr(node.func.value, frame)  # type: ignore[attr-defined]
             attr = node.func.attr  # type: ignore[attr-defined]
@@ -740,6 +740,22 @@ class ModelBuilder:
             args, kwargs = self.arguments(node, frame)
             return self.op_call(Op(op), [base, *args], kwargs, node)
         return self.apply(callee, node, frame, [], hint=hint, fresh=fresh)
+
+    def callee(self, node: ast.Call, frame: Frame) -> Any:
+        inner = node.func
+        if not (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)):
+            return self.expr(inner, frame)
+        n = inner.func.id
+        if not isinstance(frame.vars[n] if n in frame.vars else self.globals.get(n), Block):
+            return self.expr(inner, frame)
+        try:  # `ResBlk(64, 128)(x)`: right for a block that returns a layer, else a slip
+            return self.expr(inner, frame)
+        except DslError as exc:
+            exc.hint(
+                f" ({n} is a block: give it the tensor first, {n}(x, ...), or chain it, "
+                f"x >> {n}(...))"
+            )
+            raise
 
     def arguments(self, node: ast.Call, frame: Frame) -> tuple[list, dict]:
         args = [self.expr(a, frame) for a in node.args]
@@ -999,7 +1015,18 @@ class ModelBuilder:
         rhs = node.right
         if isinstance(rhs, ast.Call) and not _is_method(rhs, frame):
             callee = self.expr(rhs.func, frame)
-            return self.apply(callee, rhs, frame, [left])
+            if not isinstance(callee, Block):
+                return self.apply(callee, rhs, frame, [left])
+            try:
+                return self.apply(callee, rhs, frame, [left])
+            except DslError as exc:  # `x >> ResBlk(x, 64, 128)` passes x twice
+                first = rhs.args[0] if rhs.args else None
+                if isinstance(first, ast.Name) and isinstance(frame.vars.get(first.id), Ref):
+                    exc.hint(
+                        f" (in a chain the tensor on the left is {callee.name}'s first "
+                        f"argument: write x >> {callee.name}(...) without it)"
+                    )
+                raise
         callee = self.expr(rhs, frame)
         if isinstance(callee, LayerClass):
             rule = L.module_rule(callee.op)

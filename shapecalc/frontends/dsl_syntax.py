@@ -112,6 +112,10 @@ class DslError(FrontendError):
             self.args = (self._text(),)
         return self
 
+    def hint(self, text: str) -> None:
+        self.message += text
+        self.args = (self._text(),)
+
     def called_from(self, block: str, node: ast.AST) -> None:
         self.calls.append((block, node))
         self.args = (self._text(),)

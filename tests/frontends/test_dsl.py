@@ -297,6 +297,27 @@ def test_input_sizes_as_one_tuple(scn) -> None:
     assert analyze_loaded(one(path)).output_shapes == [(b, 12 * h), (2, 5)]
 
 
+def test_a_block_called_like_a_layer_says_how_to_call_it(scn) -> None:
+    blocks = """\
+        def ResBlk(x, cin, cout, stride=1):
+            return x >> Conv2d(cin, cout, 3, stride=stride, padding=1)
+
+        def Make(cin, cout):
+            return Conv2d(cin, cout, 1)
+
+        def Net():
+            x = Input(2, 3, 8, 8)
+    """
+    for call in ("ResBlk(3, 8)(x)", "ResBlk(3, 8, 1)(x)"):
+        text = error(scn(blocks + f"        return {call}\n"))
+        assert "(ResBlk is a block: give it the tensor first, ResBlk(x, ...), or chain it" in text
+    text = error(scn(blocks + "        return x >> ResBlk(x, 3, 8)\n"))
+    assert "in a chain the tensor on the left is ResBlk's first argument" in text
+    assert analyze_loaded(one(scn(blocks + "        return Make(3, 8)(x)\n"))).output_shapes == [
+        (2, 8, 8, 8)
+    ]
+
+
 def test_comparing_tensors_makes_a_mask(scn) -> None:
     path = scn(
         """\
