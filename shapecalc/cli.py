@@ -482,10 +482,20 @@ def export(path: str, out: str | None, name: str | None) -> None:
         source = export_models(path, name)
     if out is None:
         click.echo(source, nl=False)
-        return
-    try:
-        with open(out, "w", encoding="utf-8") as f:
-            f.write(source)
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}")
-    click.echo(f"wrote {out}")
+    else:
+        try:
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(source)
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror or exc}")
+        click.echo(f"wrote {out}")
+    # the source is written either way (it is what the sketch says); its shape errors are
+    # listed on stderr and make the exit code 1, as the module would fail at those lines
+    spec = path if name is None or path.endswith(f":{name}") else f"{path}:{name}"
+    analyses = analyse_all((spec,), [])  # only the model exported (another may not build)
+    with guarded(path):
+        findings = render("text", analyses)
+    if exit_code(analyses) != EXIT_OK:
+        click.echo(findings, err=True)
+        click.echo("shapecalc: the exported module has shape errors (see above)", err=True)
+    sys.exit(exit_code(analyses))

@@ -67,9 +67,9 @@ def module_source(models: list[DslModel], path: str = "") -> str:
         "import torch",
         "import torch.nn as nn",
         "import torch.nn.functional as F",
-        "",
     ]
-    return "\n".join(head + [part for m in models for part in ("", class_source(m))]) + "\n"
+    # two blank lines before every class (PEP 8), also between the models of one file
+    return "\n".join(head + [p for m in models for p in ("", "", class_source(m))]) + "\n"
 
 
 def build_module(model: DslModel) -> Any:

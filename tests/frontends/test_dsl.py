@@ -667,6 +667,7 @@ def test_export_command_writes_a_runnable_module(scn, tmp_path) -> None:
     net = namespace["Net"]()
     assert net(torch.rand(2, 3, 32, 32)).shape == (2, 10)
     assert "nn.Linear(1350, 10)" in out.read_text()
+    assert "\n        return linear\n\n\nclass Small(nn.Module):" in out.read_text()
     only = CliRunner().invoke(main, ["export", path, "--name", "Small"])
     assert only.exit_code == 0 and "class Small" in only.output and "class Net" not in only.output
     missing = CliRunner().invoke(main, ["export", path, "--name", "Nope"])
@@ -677,6 +678,21 @@ def test_export_command_writes_a_runnable_module(scn, tmp_path) -> None:
     assert picked.exit_code == 0 and picked.output == only.output
     clash = CliRunner().invoke(main, ["export", f"{path}:Small", "--name", "Net"])
     assert clash.exit_code == 2 and "--name says 'Net'" in clash.output
+
+
+def test_export_of_a_sketch_with_shape_errors_lists_them_and_exits_1(scn, tmp_path) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(1, 3, 32, 32)
+            return x >> Conv2d(3, 6, 5) >> flatten(1) >> Linear(100, 10)
+        """
+    )
+    out = tmp_path / "net.py"
+    result = CliRunner().invoke(main, ["export", path, "-o", str(out)])
+    assert result.exit_code == 1
+    assert "SC401" in result.output and "expects 100 input features, got 4704" in result.output
+    assert "nn.Linear(100, 10)" in out.read_text()  # written as the sketch says
 
 
 def test_exported_names_are_the_dsl_names(scn) -> None:
