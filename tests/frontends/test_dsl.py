@@ -467,6 +467,9 @@ def test_picking_a_model_builds_only_that_one(scn) -> None:
     assert "class Net" in export_models(f"{path}:Net")
     assert "got 2.0" in error(path) and "got 2.0" in error(f"{path}:Broken")
     assert "has no model 'Nope' (models: Net, Broken)" in error(f"{path}:Nope")
+    for args in (["export", f"{path}:Net"], ["export", path, "--name", "Net"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0 and "class Net" in result.output, result.output
 
 
 def test_input_directive_overrides_the_declared_shape(scn) -> None:
