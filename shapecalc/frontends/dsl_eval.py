@@ -74,6 +74,10 @@ _BINOPS: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
 # ops returning torch.return_types (values, indices)
 _NAMED_PAIRS = {"max", "min", "topk", "sort", "median", "nanmedian", "mode", "kthvalue", "cummax",
                 "cummin"}  # fmt: skip
+_NO_SELF = (
+    "there is no self in the DSL: a model is its forward; name a layer with a variable, "
+    "`conv = Conv2d(3, 8, 3)` ... `conv(x)`, or chain it, `x >> Conv2d(3, 8, 3)`"
+)
 _TENSOR_COMPARE = {
     ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge",
 }  # fmt: skip
@@ -421,6 +425,8 @@ class ModelBuilder:
             for t, v in zip(target.elts, items):
                 self.assign(t, v, frame)
             return
+        if isinstance(target, ast.Attribute) and _dotted(target) == f"self.{target.attr}":
+            raise DslError(_NO_SELF, target)
         raise DslError("assign to a name (or a tuple of names)", target)
 
     def unpackable(self, value: Any, node: ast.AST) -> list:
@@ -551,6 +557,8 @@ class ModelBuilder:
                 "and repeat them with a for loop or a block",
                 node,
             )
+        if n == "self":
+            raise DslError(_NO_SELF, node)
         known = list(frame.vars) + list(self.globals) + list(BUILTINS) + L.layer_names()
         known = _op_names() + known  # adaptive_avg_pool2d too; a name the user wrote wins a tie
         known += ["True", "False", "None"]
