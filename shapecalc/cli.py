@@ -491,7 +491,8 @@ def export(path: str, out: str | None, name: str | None) -> None:
         click.echo(f"wrote {out}")
     # the source is written either way (it is what the sketch says); its shape errors are
     # listed on stderr and make the exit code 1, as the module would fail at those lines
-    analyses = [a for a in analyse_all((path,), []) if name is None or a.name == name]
+    spec = path if name is None or path.endswith(f":{name}") else f"{path}:{name}"
+    analyses = analyse_all((spec,), [])  # only the model exported (another may not build)
     with guarded(path):
         findings = render("text", analyses)
     if exit_code(analyses) != EXIT_OK:

@@ -17,7 +17,7 @@ from typing import Any
 from . import symbolic as sym
 from .frontends import FrontendError
 from .frontends.dsl_eval import DslModel
-from .graph import CONSTANT, INPUT, MODULE, OUTPUT, Node, Ref
+from .graph import CONSTANT, INPUT, MODULE, OUTPUT, LayerArgs, Node, Ref
 
 _BINARY = {
     "operator.add": "+",
@@ -28,6 +28,12 @@ _BINARY = {
     "operator.mod": "%",
     "operator.pow": "**",
     "operator.matmul": "@",
+    "operator.eq": "==",
+    "operator.ne": "!=",
+    "operator.lt": "<",
+    "operator.le": "<=",
+    "operator.gt": ">",
+    "operator.ge": ">=",
 }
 _TAKEN = {"self", "torch", "nn", "F"} | set(dir(builtins))  # never shadow a builtin
 
@@ -44,16 +50,14 @@ def export_models(path: str, name: str | None = None) -> str:
     """The PyTorch source of the models in a DSL file (one when ``name`` picks it)."""
     from .frontends.dsl import build_models
 
+    file, sep, picked = path.rpartition(":")
+    if sep and file.endswith(".scn"):  # `file.scn:Name`, as every other command takes it
+        if name is not None and name != picked:
+            raise ExportError(f"{path}: the model is {picked!r} here but --name says {name!r}")
+        path, name = file, picked
     if not path.endswith(".scn"):
-        raise ExportError(f"{path}: export takes a DSL file (.scn)")
-    models = build_models(path)
-    if name is not None:
-        chosen = [m for m in models if m.name == name]
-        if not chosen:
-            names = ", ".join(m.name for m in models)
-            raise ExportError(f"{path} has no model {name!r} (models: {names})")
-        models = chosen
-    return module_source(models, path)
+        raise ExportError(f"{path}: export takes a DSL file (.scn, or file.scn:Model)")
+    return module_source(build_models(path, name=name), path)
 
 
 def module_source(models: list[DslModel], path: str = "") -> str:
@@ -139,7 +143,8 @@ def constructor(op: str, params: dict[str, Any], path: str = "") -> str:
         if _symbolic(value):
             raise ExportError(
                 f"{op} '{path}': {key} = {value} depends on the input's symbolic sizes; "
-                "give the sizes it depends on as numbers in Input(...) to export"
+                "give the sizes it depends on as numbers in Input(...) (or a `# shapecalc: input=` "
+                "comment) to export"
             )
         if isinstance(value, tuple) and len(value) > 1 and key in _COLLAPSE:
             value = value[0] if all(_same(v, value[0]) for v in value) else value
@@ -161,6 +166,8 @@ def _symbolic(value: Any) -> bool:
 
 
 def _literal(value: Any, key: str = "") -> str:
+    if isinstance(value, LayerArgs):  # TransformerEncoder's encoder_layer
+        return constructor(value.op, dict(value))
     if key == "dtype" and isinstance(value, str):
         return f"torch.{value}"
     if isinstance(value, tuple):

@@ -18,9 +18,9 @@ from .dsl_eval import Block, DslModel, Frame, ModelBuilder
 from .dsl_syntax import DslError, parse
 
 
-def load_models(path: str) -> list[LoadedModel]:
-    """Every model of a DSL file, in file order."""
-    return [_loaded(path, dm) for dm in build_models(path)]
+def load_models(path: str, name: str | None = None) -> list[LoadedModel]:
+    """Every model of a DSL file, in file order (or only the one named)."""
+    return [_loaded(path, dm) for dm in build_models(path, name=name)]
 
 
 def _loaded(path: str, dm: DslModel) -> LoadedModel:
@@ -42,8 +42,9 @@ def read_source(path: str) -> str:
         raise FrontendError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def build_models(path: str, text: str | None = None) -> list[DslModel]:
-    """Parse, check and build every model of a DSL file (FrontendError on any error)."""
+def build_models(path: str, text: str | None = None, name: str | None = None) -> list[DslModel]:
+    """Parse, check and build every model of a DSL file (FrontendError on any error), or only
+    the one named: an error in another model of the file does not stop it."""
     from .loader import read_input_comments
 
     text = read_source(path) if text is None else text
@@ -56,6 +57,12 @@ def build_models(path: str, text: str | None = None) -> list[DslModel]:
                 "`def Net():` whose body starts with `x = Input(B, 3, H, W)`",
                 None,
             )
+        if name is not None:
+            chosen = [fn for fn in models if fn.name == name]
+            if not chosen:
+                names = ", ".join(fn.name for fn in models)
+                raise FrontendError(f"{path} has no model {name!r} (models: {names})")
+            models = chosen
         comments = read_input_comments(path) if _exists(path) else {}
         built = []
         for fn in models:

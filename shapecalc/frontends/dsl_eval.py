@@ -16,6 +16,7 @@ import ast
 import builtins
 import inspect
 import operator
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from ..graph import (
     METHOD,
     MODULE,
     OUTPUT,
+    LayerArgs,
     LayerGraph,
     LayerSpec,
     Node,
@@ -48,7 +50,10 @@ MAX_DEPTH = 50
 MAX_INT = 2**63
 MAX_SECONDS = 30.0  # a loop of expensive layers stops here even below MAX_NODES
 
-NAMESPACES = {"nn": "nn", "torch.nn": "nn", "F": "F", "torch.nn.functional": "F", "torch": "torch"}
+NAMESPACES = {
+    "nn": "nn", "torch.nn": "nn", "F": "F", "torch.nn.functional": "F", "nn.functional": "F",
+    "torch": "torch",
+}  # fmt: skip
 TENSOR_ATTRIBUTES = ("shape", "ndim", "dtype", "T", "mT")
 DTYPES = {
     "float32", "float", "float64", "double", "float16", "half", "bfloat16", "int64", "long",
@@ -66,6 +71,16 @@ _BINOPS: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Pow: ("pow", operator.pow),
     ast.MatMult: ("matmul", operator.matmul),
 }
+# ops returning torch.return_types (values, indices)
+_NAMED_PAIRS = {"max", "min", "topk", "sort", "median", "nanmedian", "mode", "kthvalue", "cummax",
+                "cummin"}  # fmt: skip
+_NO_SELF = (
+    "there is no self in the DSL: a model is its forward; name a layer with a variable, "
+    "`conv = Conv2d(3, 8, 3)` ... `conv(x)`, or chain it, `x >> Conv2d(3, 8, 3)`"
+)
+_TENSOR_COMPARE = {
+    ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge",
+}  # fmt: skip
 _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -78,7 +93,10 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-BUILTINS = ("Input", "Parameter", "range", "len", "min", "max", "abs", "enumerate")
+BUILTINS = (
+    "Input", "Parameter", "range", "len", "min", "max", "abs", "enumerate", "zip", "reversed",
+    "int", "round",
+)  # fmt: skip
 # nn.Module's own attributes: a layer or block named like one gets a suffix (forward_1), so that
 # the exported module can hold it as an attribute under the same name
 RESERVED = frozenset(
@@ -162,6 +180,13 @@ def resolve_op(name: str) -> Op | None:
         if rule is not None and not rule.module:
             return Op(prefix + name)
     return None
+
+
+def _op_names() -> list[str]:
+    """The ops callable by a bare name (``relu``, ``adaptive_avg_pool2d``), for suggestions."""
+    from ..rules import all_rules
+
+    return sorted({k.split(".", 1)[1] for k in all_rules() if k.startswith(("F.", "torch."))})
 
 
 _SIGNATURES: dict[str, inspect.Signature | None] = {}
@@ -344,7 +369,7 @@ class ModelBuilder:
             if len(stmt.targets) != 1:
                 raise DslError("assign to one target at a time", stmt)
             target = stmt.targets[0]
-            hint = target.id if isinstance(target, ast.Name) else None
+            hint = target.id if isinstance(target, ast.Name) and target.id != "_" else None
             # a block called as `res1 = ResBlk(x, ...)` is named res1 (and res1_1, ... when a
             # loop runs the statement again); one that rebinds a name (`x = ResBlk(x, ...)`)
             # is named after the block
@@ -386,7 +411,8 @@ class ModelBuilder:
         if isinstance(target, ast.Name):
             if target.id in BUILTINS:
                 raise DslError(f"{target.id!r} is a DSL builtin; pick another name", target)
-            if isinstance(value, L.Layer) and value.name is None and value.calls == 0:
+            named = isinstance(value, L.Layer) and value.name is None and value.calls == 0
+            if named and target.id != "_":
                 value.name = target.id
             frame.vars[target.id] = value
             return
@@ -399,6 +425,8 @@ class ModelBuilder:
             for t, v in zip(target.elts, items):
                 self.assign(t, v, frame)
             return
+        if isinstance(target, ast.Attribute) and _dotted(target) == f"self.{target.attr}":
+            raise DslError(_NO_SELF, target)
         raise DslError("assign to a name (or a tuple of names)", target)
 
     def unpackable(self, value: Any, node: ast.AST) -> list:
@@ -462,6 +490,11 @@ class ModelBuilder:
                     return result
             return result
         if isinstance(node, ast.Compare):
+            if len(node.ops) == 1 and type(node.ops[0]) in _TENSOR_COMPARE:  # a mask: `y > 0`
+                a, b = self.expr(node.left, frame), self.expr(node.comparators[0], frame)
+                if self.is_tensor(a) or self.is_tensor(b):
+                    name = _TENSOR_COMPARE[type(node.ops[0])]
+                    return self.op_call(Op(f"operator.{name}"), [a, b], {}, node)
             left = self.concrete(self.expr(node.left, frame), node.left, "comparison")
             for op, comp in zip(node.ops, node.comparators):
                 right = self.concrete(self.expr(comp, frame), comp, "comparison")
@@ -502,6 +535,12 @@ class ModelBuilder:
                 raise DslError(f"{n!r} cannot name a size: {exc}", node) from None
         if n in self.size_names and frame.is_model:
             return self.size_name(n, node)
+        if n in self.size_names:  # a block sees its parameters, not the model's Input sizes
+            raise DslError(
+                f"name {n!r} is not defined in a block: {n} names a size of the model's Input; "
+                f"read it from the tensor (x.shape[{self.size_names[n][1]}]) or pass it in",
+                node,
+            )
         if n in BUILTINS:
             return Builtin(n)
         if L.module_rule(n) is not None:
@@ -509,15 +548,20 @@ class ModelBuilder:
         op = resolve_op(n)
         if op is not None:
             return op
-        if n in _PYTHON_BUILTINS:
-            raise DslError(f"Python's {n} is not part of the DSL", node)
+        if n in _PYTHON_BUILTINS:  # `input(B, 3, H, W)`: did you mean 'Input'?
+            hint = L.suggest(n, [b for b in BUILTINS if b.lower() == n.lower()])
+            raise DslError(f"Python's {n} is not part of the DSL{hint}", node)
         if n in _CONTAINERS:
             raise DslError(
                 f"{n} is not part of the DSL: chain layers with `x >> Conv2d(...) >> ReLU()` "
                 "and repeat them with a for loop or a block",
                 node,
             )
+        if n == "self":
+            raise DslError(_NO_SELF, node)
         known = list(frame.vars) + list(self.globals) + list(BUILTINS) + L.layer_names()
+        known = _op_names() + known  # adaptive_avg_pool2d too; a name the user wrote wins a tie
+        known += ["True", "False", "None"]
         raise DslError(f"name {n!r} is not defined{L.suggest(n, known)}", node)
 
     def attribute(self, node: ast.Attribute, frame: Frame) -> Any:
@@ -529,6 +573,10 @@ class ModelBuilder:
         base = self.expr(node.value, frame)
         if isinstance(base, list) and node.attr == "append":
             return BoundMethod(base, "append")
+        if isinstance(base, Ref) and node.attr in ("values", "indices"):
+            made_by = self.graph[base.node].op.rsplit(".", 1)[-1]
+            if made_by in _NAMED_PAIRS:  # torch.max(x, 1).values: item 0
+                return self.getitem(base, 0 if node.attr == "values" else 1, node)
         if isinstance(base, Ref) and node.attr in TENSOR_ATTRIBUTES:
             return self.op_call(Op("builtins.getattr"), [base, node.attr], {}, node, node.attr)
         if isinstance(base, Ref):
@@ -663,10 +711,21 @@ class ModelBuilder:
     def call(
         self, node: ast.Call, frame: Frame, hint: str | None = None, fresh: bool = False
     ) -> Any:
-        callee = self.expr(node.func, frame) if not _is_method(node, frame) else None
+        callee = self.callee(node, frame) if not _is_method(node, frame) else None
         if callee is None:  # x.view(...), feats.append(y)
             base = self.expr(node.func.value, frame)  # type: ignore[attr-defined]
             attr = node.func.attr  # type: ignore[attr-defined]
+            if isinstance(base, list) and attr == "pop":  # skip = skips.pop()
+                args, kwargs = self.arguments(node, frame)
+                index = [self.concrete(a, n, "index") for a, n in zip(args, node.args)]
+                if kwargs or len(index) > 1 or not all(type(i) is int for i in index):
+                    raise DslError("pop takes at most one whole-number index", node)
+                if not base:
+                    raise DslError("pop from an empty list", node)
+                try:
+                    return base.pop(*index)
+                except IndexError as exc:
+                    raise DslError(f"index error: {exc}", node) from None
             if isinstance(base, list) and attr == "append":
                 args, kwargs = self.arguments(node, frame)
                 if kwargs or len(args) != 1:
@@ -689,6 +748,22 @@ class ModelBuilder:
             args, kwargs = self.arguments(node, frame)
             return self.op_call(Op(op), [base, *args], kwargs, node)
         return self.apply(callee, node, frame, [], hint=hint, fresh=fresh)
+
+    def callee(self, node: ast.Call, frame: Frame) -> Any:
+        inner = node.func
+        if not (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)):
+            return self.expr(inner, frame)
+        n = inner.func.id
+        if not isinstance(frame.vars[n] if n in frame.vars else self.globals.get(n), Block):
+            return self.expr(inner, frame)
+        try:  # `ResBlk(64, 128)(x)`: right for a block that returns a layer, else a slip
+            return self.expr(inner, frame)
+        except DslError as exc:
+            exc.hint(
+                f" ({n} is a block: give it the tensor first, {n}(x, ...), or chain it, "
+                f"x >> {n}(...))"
+            )
+            raise
 
     def arguments(self, node: ast.Call, frame: Frame) -> tuple[list, dict]:
         args = [self.expr(a, frame) for a in node.args]
@@ -748,9 +823,26 @@ class ModelBuilder:
     def layer_arg(self, value: Any, node: ast.AST) -> Any:
         if value is Ellipsis:
             return value
+        if isinstance(value, L.Layer):  # TransformerEncoder(TransformerEncoderLayer(...), 2)
+            if value.unfilled:
+                raise DslError(
+                    f"a {value.op} given to another layer cannot fill in `...`: write its "
+                    f"{', '.join(value.unfilled)} as a number",
+                    node,
+                )
+            return LayerArgs(value.op, dict(value.params))  # torch copies it: a copy here
         if isinstance(value, (L.Layer, LayerClass, Block, Op, Builtin)):
             raise DslError(f"{_kind(value)} cannot be a layer argument", node)
-        return self.concrete(value, node, "layer argument")
+        try:
+            return self.concrete(value, node, "layer argument")
+        except DslError as exc:
+            if "not a fixed number" not in exc.message:
+                raise
+            raise DslError(
+                f"{exc.message}: write `...` for a size the input decides (in_features, "
+                "in_channels, ...) or give Input(...) fixed sizes",
+                node,
+            ) from None
 
     def call_layer(
         self, layer: L.Layer, args: list, kwargs: dict, node: ast.AST, frame: Frame
@@ -849,12 +941,17 @@ class ModelBuilder:
             if _has(v, lambda x: x is Ellipsis) and op.name != "operator.getitem":
                 raise DslError("`...` is filled in only as a layer argument", node)
         sig = _call_signature(op.name)
+        if sig is not None and "axis" in kwargs and "dim" in sig.parameters:
+            if "axis" not in sig.parameters and "dim" not in kwargs:  # torch takes numpy's name
+                kwargs = {("dim" if k == "axis" else k): v for k, v in kwargs.items()}
         if sig is not None:
             try:
                 sig.bind(*args, **kwargs)
             except TypeError as exc:
                 short = op.name.split(".", 1)[1]
-                raise DslError(f"{short}{_sig_text(sig)}: {exc}", node) from None
+                bad = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
+                hint = L.suggest(bad.group(1), list(sig.parameters)) if bad else ""
+                raise DslError(f"{short}{_sig_text(sig)}: {exc}{hint}", node) from None
         if op.name.startswith("Tensor.") and not (args and self.is_tensor(args[0])):
             raise DslError(f"{op.name[7:]} is a tensor method: give it a tensor", node)
         if op.name.startswith("F.") and sig is not None and sig.parameters:
@@ -926,7 +1023,18 @@ class ModelBuilder:
         rhs = node.right
         if isinstance(rhs, ast.Call) and not _is_method(rhs, frame):
             callee = self.expr(rhs.func, frame)
-            return self.apply(callee, rhs, frame, [left])
+            if not isinstance(callee, Block):
+                return self.apply(callee, rhs, frame, [left])
+            try:
+                return self.apply(callee, rhs, frame, [left])
+            except DslError as exc:  # `x >> ResBlk(x, 64, 128)` passes x twice
+                first = rhs.args[0] if rhs.args else None
+                if isinstance(first, ast.Name) and isinstance(frame.vars.get(first.id), Ref):
+                    exc.hint(
+                        f" (in a chain the tensor on the left is {callee.name}'s first "
+                        f"argument: write x >> {callee.name}(...) without it)"
+                    )
+                raise
         callee = self.expr(rhs, frame)
         if isinstance(callee, LayerClass):
             rule = L.module_rule(callee.op)
@@ -959,6 +1067,29 @@ class ModelBuilder:
                 return range(*vals)
             except ValueError as exc:
                 raise DslError(f"range(): {exc}", node) from None
+        if name in ("int", "round"):  # width multipliers: `int(64 * alpha)`, `round(c * 1.5)`
+            if len(args) != 1:
+                raise DslError(f"{name}() takes one number", node)
+            value = args[0]
+            if self.is_tensor(value):
+                raise DslError(f"{name}() takes a number, not a tensor", node)
+            known = self.value_of(value)
+            if isinstance(known, (int, sym.Expr)) and not isinstance(known, bool):
+                return value  # a size is a whole number already (x.size(0) stays symbolic)
+            known = self.concrete(value, node, f"argument of {name}()")
+            if not isinstance(known, (int, float)) or isinstance(known, bool):
+                raise DslError(f"{name}() takes a number, not {_kind(value)}", node)
+            try:
+                return int(known) if name == "int" else round(known)
+            except (OverflowError, ValueError) as exc:
+                raise DslError(f"{name}(): {exc}", node) from None
+        if name in ("zip", "reversed"):  # U-Nets: `for w, skip in zip(WIDTHS, reversed(skips))`
+            if name == "reversed" and len(args) != 1:
+                raise DslError("reversed() takes one sequence", node)
+            seqs = [self.sequence(a, node, name) for a in args]
+            if min((len(q) for q in seqs), default=0) > 100_000:
+                raise DslError("sequence too long", node)
+            return list(zip(*seqs)) if name == "zip" else list(reversed(seqs[0]))
         if name == "enumerate":
             if len(args) != 1:
                 raise DslError("enumerate() takes one sequence", node)
@@ -986,6 +1117,12 @@ class ModelBuilder:
                 return abs(vals[0])
             return min(vals) if name == "min" else max(vals)
         raise DslError(f"{name}() is not callable here", node)
+
+    def sequence(self, value: Any, node: ast.AST, what: str) -> tuple | list | range:
+        seq = self.concrete(value, node, "sequence") if isinstance(value, Ref) else value
+        if not isinstance(seq, (tuple, list, range)):
+            raise DslError(f"{what}() takes tuples, lists or ranges, not {_kind(value)}", node)
+        return seq
 
     def parameter(self, node: ast.Call, frame: Frame, hint: str | None) -> Ref:
         """``cls_token = Parameter(1, 1, 128)``: a learnable tensor of that shape (zeros in the
@@ -1027,6 +1164,9 @@ class ModelBuilder:
             args, kwargs = self.arguments(node, frame)
         finally:
             self.input_mode = False
+        arg_nodes = list(node.args)
+        if len(arg_nodes) == 1 and isinstance(arg_nodes[0], (ast.Tuple, ast.List)):
+            arg_nodes, args = list(arg_nodes[0].elts), list(args[0])  # Input((1, 3, 32, 32))
         dtype = kwargs.pop("dtype", "float32")
         if kwargs:
             raise DslError(f"Input() has no argument {next(iter(kwargs))!r} (only dtype)", node)
@@ -1038,7 +1178,7 @@ class ModelBuilder:
             value = self.override[index]
         else:
             dims = []
-            for a, n in zip(args, node.args):
+            for a, n in zip(args, arg_nodes):
                 if isinstance(a, bool) or not isinstance(a, (int, sym.Expr)):
                     raise DslError("Input sizes are whole numbers or names (B, 3, H, W)", n)
                 if isinstance(a, int) and a < 0:
@@ -1050,7 +1190,7 @@ class ModelBuilder:
         name = self.unique(hint or "x")
         self.result.inputs.append(value)
         ref = self.add(Node(name, "input", INPUT, value=value, location=self.location(node)), node)
-        for i, arg in enumerate(node.args):  # `x = Input(B, 3, H, W)`: B names x.shape[0]
+        for i, arg in enumerate(arg_nodes):  # `x = Input(B, 3, H, W)`: B names x.shape[0]
             if (
                 isinstance(arg, ast.Name)
                 and arg.id not in frame.vars

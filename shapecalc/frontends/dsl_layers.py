@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import symbolic as sym
 from ..diagnostics import Location
+from ..graph import LayerArgs
 from ..rules import Rule, all_rules, get_rule
 from ..values import TensorValue
 
@@ -67,6 +68,9 @@ def suggest(name: str, candidates: list[str]) -> str:
     if name.lower() in lowered:
         return f" (did you mean {lowered[name.lower()]!r}?)"
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if not close and len(name) >= 3:  # `scale` for scale_factor: the one name it begins
+        close = [c for c in candidates if c.startswith(name)]
+        close = close if len(close) == 1 else []
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -94,8 +98,16 @@ def bind(op: str, rule: Rule, args: list[Any], kwargs: dict[str, Any]) -> dict[s
                     f"{_fillable_text(rule)}"
                 )
             continue
+        if isinstance(value, LayerArgs) and key not in LAYER_PARAMS:
+            raise LayerError(f"{op}'s {key} cannot be a layer ({value.op})")
         check_count(op, key, value)
     return params
+
+
+# constructor arguments that are layers themselves (torch.nn.TransformerEncoder's
+# encoder_layer and norm, TransformerDecoder's decoder_layer): a LayerArgs, as the torch
+# frontend reads them back
+LAYER_PARAMS = {"encoder_layer", "decoder_layer", "norm"}
 
 
 # sizes and counts torch.nn's constructors require to be whole numbers (they raise otherwise;
@@ -114,7 +126,10 @@ def check_count(op: str, key: str, value: Any) -> None:
     if isinstance(value, sym.Expr):
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise LayerError(f"{op}'s {key} must be a whole number, got {value!r}")
+        hint = ""
+        if isinstance(value, float) and value.is_integer():  # `64 / 2` is 32.0 in Python
+            hint = " (divide with // for a whole number, or write int(...))"
+        raise LayerError(f"{op}'s {key} must be a whole number, got {value!r}{hint}")
     low = 1 if key in _POSITIVE else 0
     if value < low:
         raise LayerError(f"{op}'s {key} must be at least {low}, got {value}")
@@ -254,6 +269,11 @@ def _count(op: str, p: dict[str, Any]) -> int | None:
         decoder = op == "TransformerDecoderLayer"
         norms = (3 if decoder else 2) * e * (2 if bias else 1)
         return attention * (2 if decoder else 1) + 2 * e * f + (f + e if bias else 0) + norms
+    if op in ("TransformerEncoder", "TransformerDecoder"):  # num_layers copies, then the norm
+        inner = p["encoder_layer" if op == "TransformerEncoder" else "decoder_layer"]
+        n = p["num_layers"] * _count(inner.op, inner)
+        norm = p.get("norm")
+        return n + (_count(norm.op, norm) if norm is not None else 0)
     if op == "MultiheadAttention":
         e = p["embed_dim"]
         kdim = p.get("kdim") or e

@@ -8,6 +8,7 @@ The subset (README, "The architecture DSL"):
     def       := "def" NAME "(" params ")" ":" statement+     # no params: a model; else a block
     statement := NAME ("," NAME)* = expr | NAME op= expr | return expr | pass
                | for target in expr ":" statement+ | if expr ":" ... [elif/else] | NAME.append(expr)
+               (builtins: range, enumerate, zip, reversed, len, min, max, abs; list.pop())
     expr      := numbers, strings, True/False/None, ..., names, tuples, lists, a[i], a[i:j],
                  + - * / // % ** >> @, comparisons, and/or/not, x if c else y, calls f(a, k=v),
                  x.method(...) and x.shape/x.ndim/x.dtype on tensors, nn./F./torch. prefixes
@@ -80,7 +81,7 @@ _WHAT = {
     ast.SetComp: "comprehensions are not part of the DSL; use a for loop",
     ast.DictComp: "comprehensions are not part of the DSL; use a for loop",
     ast.GeneratorExp: "comprehensions are not part of the DSL; use a for loop",
-    ast.Dict: "dicts are not part of the DSL",
+    ast.Dict: "dicts are not part of the DSL; a config is a list or tuple: [(64, 1), (128, 2)]",
     ast.Set: "sets are not part of the DSL",
     ast.JoinedStr: "f-strings are not part of the DSL",
     ast.Starred: "*args and unpacking are not part of the DSL",
@@ -110,6 +111,10 @@ class DslError(FrontendError):
             self.source = source
             self.args = (self._text(),)
         return self
+
+    def hint(self, text: str) -> None:
+        self.message += text
+        self.args = (self._text(),)
 
     def called_from(self, block: str, node: ast.AST) -> None:
         self.calls.append((block, node))
@@ -206,7 +211,8 @@ def _check_node(node: ast.AST) -> None:
     if isinstance(node, ast.operator) and not isinstance(node, _OPERATORS):
         raise DslError("this operator is not part of the DSL", node)
     if isinstance(node, ast.Name):
-        _check_name(node.id, node)
+        if node.id != "_":  # the throwaway name: `for _ in range(3)`, `out, _ = LSTM(...)(x)`
+            _check_name(node.id, node)
     elif isinstance(node, ast.Attribute):
         _check_name(node.attr, node)
     elif isinstance(node, ast.keyword):
@@ -242,4 +248,6 @@ def _check_node(node: ast.AST) -> None:
 
 def _check_name(name: str, node: ast.AST) -> None:
     if name.startswith("_"):
-        raise DslError(f"names starting with '_' are not part of the DSL: {name!r}", node)
+        raise DslError(
+            f"names starting with '_' are not part of the DSL (except `_` itself): {name!r}", node
+        )

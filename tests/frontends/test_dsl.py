@@ -171,6 +171,181 @@ def test_loops_lists_ifs_arithmetic_and_constants(scn) -> None:
     assert analysis.output_shapes == [(1, 33, 4, 4), (1, 16, 8, 8)]
 
 
+def test_unet_style_zip_reversed_and_pop(scn) -> None:
+    path = scn(
+        """\
+        WIDTHS = [4, 8]
+
+        def Net():
+            x = Input(1, 3, 16, 16)
+            skips = []
+            for w in WIDTHS:
+                x = x >> Conv2d(..., w, 3, padding=1)
+                skips.append(x)
+                x = x >> MaxPool2d(2)
+            for w, skip in zip(reversed(WIDTHS), reversed(skips)):
+                x = cat([skip, x >> ConvTranspose2d(..., w, 2, stride=2)], dim=1)
+            last = skips.pop()
+            first = skips.pop(0)
+            return x, last, first
+        """
+    )
+    analysis = analyze_loaded(one(path))
+    assert analysis.output_shapes == [(1, 8, 16, 16), (1, 8, 8, 8), (1, 4, 16, 16)]
+
+
+def test_underscore_is_a_throwaway_name(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 5, 8)
+            for _ in range(2):
+                x = x >> Linear(8, 8)
+            out, _ = LSTM(8, 4, batch_first=True)(x)
+            _ = Linear(4, 3)
+            return _(out)
+        """
+    )
+    model = one(path)
+    assert analyze_loaded(model).output_shapes == [(2, 5, 3)]
+    assert "_" not in model.graph and "linear_2" in model.graph  # no module named `_`
+    assert "self.linear_2 = nn.Linear(4, 3)" in export_models(path)
+
+
+def test_int_round_and_nn_functional(scn) -> None:
+    path = scn(
+        """\
+        ALPHA = 0.75
+
+        def Net():
+            x = Input(B, 3, 8, 8)
+            x = x >> Conv2d(3, int(32 * ALPHA), 3) >> Conv2d(..., round(10 * ALPHA), 1)
+            b = int(x.size(0))
+            return nn.functional.relu(x).view(b, -1)
+        """
+    )
+    assert analyze_loaded(one(path)).output_shapes == [(sym.symbol("B"), 8 * 6 * 6)]
+
+
+def test_a_layer_given_to_a_layer(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(10, 2, 32)
+            layer = TransformerEncoderLayer(32, 4, dim_feedforward=64)
+            x = TransformerEncoder(layer, num_layers=2, norm=LayerNorm(32))(x)
+            return TransformerDecoder(TransformerDecoderLayer(32, 2, 16), 1)(x, x)
+        """
+    )
+    model = one(path)
+    analysis = analyze_loaded(model)
+    module = model.build()
+    out = module(torch.rand(10, 2, 32))
+    assert analysis.output_shapes == [tuple(out.shape)] == [(10, 2, 32)]
+    assert analysis.total_params == sum(p.numel() for p in module.parameters())
+    assert "nn.TransformerEncoder(nn.TransformerEncoderLayer(32, 4, dim_feedforward=64), 2, " in (
+        export_models(path)
+    )
+
+
+def test_input_sizes_are_the_models_not_a_blocks(scn) -> None:
+    path = scn(
+        """\
+        def Head(x):
+            return x.view(B, -1)
+
+        def Net():
+            x = Input(B, 3, 8, 8)
+            return Head(x)
+        """
+    )
+    assert "'B' is not defined in a block: B names a size of the model's Input; read it" in (
+        error(path)
+    )
+    assert "(x.shape[0]) or pass it in" in error(path)
+
+
+def test_values_and_indices_of_a_reduction(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 3, 5)
+            return torch.max(x, 1).values, x.topk(2, dim=-1).indices, x.sort(dim=1)[0]
+        """
+    )
+    model = one(path)
+    assert analyze_loaded(model).output_shapes == [(2, 5), (2, 3, 2), (2, 3, 5)]
+    outs = model.build()(torch.rand(2, 3, 5))
+    assert [tuple(o.shape) for o in outs] == [(2, 5), (2, 3, 2), (2, 3, 5)]
+    with pytest.raises(FrontendError, match="attribute .values is not allowed"):
+        load(scn("def Net():\n    x = Input(2, 3)\n    return x.values\n", "plain.scn"))
+    lstm = "def Net():\n    x = Input(2, 3, 4)\n    return LSTM(4, 5)(x).values\n"
+    with pytest.raises(FrontendError, match="attribute .values is not allowed"):
+        load(scn(lstm, "lstm.scn"))  # a plain tuple has no .values in torch
+
+
+def test_input_sizes_as_one_tuple(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input((B, 3, H, 4))
+            y = Input([2, 5], dtype="int64")
+            return x.view(B, -1), y
+        """
+    )
+    b, h = sym.symbol("B"), sym.symbol("H")
+    assert analyze_loaded(one(path)).output_shapes == [(b, 12 * h), (2, 5)]
+
+
+def test_a_block_called_like_a_layer_says_how_to_call_it(scn) -> None:
+    blocks = """\
+        def ResBlk(x, cin, cout, stride=1):
+            return x >> Conv2d(cin, cout, 3, stride=stride, padding=1)
+
+        def Make(cin, cout):
+            return Conv2d(cin, cout, 1)
+
+        def Net():
+            x = Input(2, 3, 8, 8)
+    """
+    for call in ("ResBlk(3, 8)(x)", "ResBlk(3, 8, 1)(x)"):
+        text = error(scn(blocks + f"        return {call}\n"))
+        assert "(ResBlk is a block: give it the tensor first, ResBlk(x, ...), or chain it" in text
+    text = error(scn(blocks + "        return x >> ResBlk(x, 3, 8)\n"))
+    assert "in a chain the tensor on the left is ResBlk's first argument" in text
+    assert analyze_loaded(one(scn(blocks + "        return Make(3, 8)(x)\n"))).output_shapes == [
+        (2, 8, 8, 8)
+    ]
+
+
+def test_comparing_tensors_makes_a_mask(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 3, 4)
+            y = torch.where(x > 0.5, x, -x)
+            return y.masked_fill(x == 0, 1.0), 2 <= x
+        """
+    )
+    model = one(path)
+    assert analyze_loaded(model).output_shapes == [(2, 3, 4), (2, 3, 4)]
+    assert "gt = x > 0.5" in export_models(path)
+    a, b = model.build()(torch.rand(2, 3, 4))
+    assert a.shape == b.shape == (2, 3, 4) and b.dtype == torch.bool
+
+
+def test_numpy_axis_is_torch_dim(scn) -> None:
+    path = scn(
+        """\
+        def Net():
+            x = Input(2, 3, 4, 5)
+            return x.mean(axis=1), torch.sum(x, axis=(2, 3)), cat([x, x], axis=1)
+        """
+    )
+    assert analyze_loaded(one(path)).output_shapes == [(2, 4, 5), (2, 3), (2, 6, 4, 5)]
+    assert "x.mean(dim=1)" in export_models(path)  # torch takes both names
+
+
 def test_sizes_are_graph_values_so_global_pools_stay_symbolic(scn) -> None:
     path = scn(
         """\
@@ -197,7 +372,7 @@ def test_symbolic_fill_in_is_kept_and_export_asks_for_numbers(scn) -> None:
     fc = model.graph["linear"]
     assert fc.spec.params["in_features"] == 2 * (sym.symbol("H") - 2) * 6
     assert analyze_loaded(model).output_shapes == [(sym.symbol("B"), 10)]
-    with pytest.raises(ExportError, match="in_features"):
+    with pytest.raises(ExportError, match=r"in_features = .* \(or a `# shapecalc: input=` comment"):
         export_models(path)
     (note,) = analyze_loaded(model).diagnostics
     assert (note.code, note.layer, note.location.line) == ("SC010", "linear", 3)
@@ -285,6 +460,18 @@ def test_many_models_per_file_and_picking_one(scn) -> None:
     assert "has no model 'Nope'" in error(f"{path}:Nope")
 
 
+def test_picking_a_model_builds_only_that_one(scn) -> None:
+    broken = "\n\ndef Broken():\n    x = Input(1, 4)\n    return x >> Linear(4, 2 / 1)\n"
+    path = scn(CONV_UNIT + broken)
+    assert [m.name for m in load(f"{path}:Net")] == ["Net"]  # Broken's error does not stop Net
+    assert "class Net" in export_models(f"{path}:Net")
+    assert "got 2.0" in error(path) and "got 2.0" in error(f"{path}:Broken")
+    assert "has no model 'Nope' (models: Net, Broken)" in error(f"{path}:Nope")
+    for args in (["export", f"{path}:Net"], ["export", path, "--name", "Net"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0 and "class Net" in result.output, result.output
+
+
 def test_input_directive_overrides_the_declared_shape(scn) -> None:
     path = scn("# shapecalc: model=Net input=2,3,64,64\n" + CONV_UNIT)
     model = one(path)
@@ -355,6 +542,30 @@ ERRORS = [
     ("x = x >> Linear(..., None)", "out_features must be a whole number, got None", 14),
     ("x = x >> Conv2d(True, 6, 3)", "in_channels must be a whole number, got True", 14),
     ("x = x >> Sequential(ReLU())", "Sequential is not part of the DSL", 14),
+    ("x = reversed(x)", "a tensor cannot be used as a sequence", 9),
+    ("x = zip([1], 2)", "zip() takes tuples, lists or ranges", 9),
+    ("x = [].pop()", "pop from an empty list", 9),
+    ("x = [1].pop(x)", "a tensor cannot be used as a index", 17),
+    ("x = x >> Conv2d(3, 64 / 2, 3)", "got 32.0 (divide with // for a whole number", 14),
+    ("x = int(x)", "int() takes a number, not a tensor", 9),
+    ("x = round(1, 2)", "round() takes one number", 9),
+    ("x = Linear(x.shape[2], 3)(x)", "not a fixed number (H): write `...` for a size", 16),
+    ("x = adaptive_avgpool2d(x, 1)", "(did you mean 'adaptive_avg_pool2d'?)", 9),
+    ("x = x >> Conv2d(ReLU(), 6, 3)", "Conv2d's in_channels cannot be a layer (ReLU)", 14),
+    (
+        "x = TransformerEncoder(TransformerEncoderLayer(..., 2), 1)(x)",
+        "cannot fill in `...`: write its d_model as a number",
+        28,
+    ),
+    ("x = input(2, 3)", "Python's input is not part of the DSL (did you mean 'Input'?)", 9),
+    ("x = x >> Linear(4, 4, bias=false)", "'false' is not defined (did you mean 'False'?)", 32),
+    ("x = interpolate(x, scale=2)", "argument 'scale' (did you mean 'scale_factor'?)", 9),
+    ("x = {'a': 1}", "dicts are not part of the DSL; a config is a list or tuple", 9),
+    ("x = zip(range(10**9), range(10**9))", "sequence too long", 9),
+    ("x = reversed(range(10**9))", "sequence too long", 9),
+    ("x = int(1e308 * 10)", "int(): cannot convert float infinity to integer", 9),
+    ("x = self.conv(x)", "there is no self in the DSL: a model is its forward", 9),
+    ("self.conv = Conv2d(3, 8, 3)", "there is no self in the DSL: a model is its forward", 5),
     ("x = 2 ** 100", "exponent out of range", 9),
     ("x = 1 // 0", "division by zero", 9),
     ("x = Input(B, 3)", "", 9),
@@ -396,6 +607,8 @@ HOSTILE = [
     "x = {{'a': 1}}",
     "x = x.__dict__",
     "try:\n    pass\nexcept Exception:\n    pass",
+    "_x = 1",
+    "x = _.__class__",
 ]
 
 
@@ -466,6 +679,10 @@ def test_export_command_writes_a_runnable_module(scn, tmp_path) -> None:
     assert missing.exit_code == 2 and "no model 'Nope'" in missing.output
     not_dsl = CliRunner().invoke(main, ["export", os.path.join(ROOT, "examples", "lenet5.py")])
     assert not_dsl.exit_code == 2
+    picked = CliRunner().invoke(main, ["export", f"{path}:Small"])  # as other commands take it
+    assert picked.exit_code == 0 and picked.output == only.output
+    clash = CliRunner().invoke(main, ["export", f"{path}:Small", "--name", "Net"])
+    assert clash.exit_code == 2 and "--name says 'Net'" in clash.output
 
 
 def test_export_of_a_sketch_with_shape_errors_lists_them_and_exits_1(scn, tmp_path) -> None:

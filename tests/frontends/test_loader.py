@@ -323,7 +323,15 @@ def test_scn_files_go_to_the_dsl_frontend(tmp_path, monkeypatch):
     path = _write(tmp_path, "arch.scn", "anything\n")
     graph = LayerGraph("Arch", path)
     fake = types.ModuleType("shapecalc.frontends.dsl")
-    fake.load_models = lambda p: [LoadedModel("Arch", p, graph), LoadedModel("Other", p, graph)]
+
+    def load_models(p, name=None):  # the DSL builds only the model picked
+        models = [LoadedModel("Arch", p, graph), LoadedModel("Other", p, graph)]
+        chosen = [m for m in models if name in (None, m.name)]
+        if not chosen:
+            raise FrontendError(f"{p} has no model {name!r}")
+        return chosen
+
+    fake.load_models = load_models
     import shapecalc.frontends as frontends
 
     monkeypatch.setitem(sys.modules, "shapecalc.frontends.dsl", fake)
