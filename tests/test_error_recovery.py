@@ -101,3 +101,17 @@ def test_a_product_with_unrelated_inner_sizes_has_unknown_columns() -> None:
         analysis = run_shapecalc(source, {"x": (2, 3), "y": (4, 5), "z": (6, 7)})
         assert errors(analysis) == ["SC304"]
         assert analysis.output_shapes[0][1] == 7
+
+
+def test_a_transformer_stack_with_the_wrong_width_hands_on_d_model() -> None:
+    """The encoder's input is 32 wide for d_model=64: one error at the stack; the Linear
+    after it, sized for d_model, is right once the input is."""
+    stack = "nn.TransformerEncoder(nn.TransformerEncoderLayer(64, 4, 128, batch_first=True), 2)"
+    for source in (
+        f"nn.Linear(64, 9)({stack}(x))",
+        "nn.Linear(64, 9)(nn.Transformer(64, 4, 1, 1, 32, batch_first=True)(x, x))",
+    ):
+        analysis = run_shapecalc(source, {"x": (2, 5, 32)})
+        assert errors(analysis) == ["SC215"], source
+        assert analysis.output_shapes == [(2, 5, 9)]
+        assert run_torch(source, {"x": (2, 5, 32)}).error is not None

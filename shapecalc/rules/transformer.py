@@ -83,7 +83,14 @@ def encoder_layer_core(
     _attention(
         ctx, src, src, src_key_padding_mask, src_mask, is_causal, d_model, nhead, batch_first, names
     )
-    return src
+    return _declared(src, d_model)
+
+
+def _declared(x: TensorValue, d_model: Any) -> TensorValue:
+    """A layer's output: its input's shape with d_model features (the size its last
+    Linear produces), so that a wrong input width is one error, not one more per layer after
+    it."""
+    return x.with_shape((*x.shape[:-1], d_model)) if x.ndim else x
 
 
 def decoder_layer_core(
@@ -120,7 +127,7 @@ def decoder_layer_core(
         batch_first,
         ("tgt", "memory", "d_model"),
     )
-    return tgt
+    return _declared(tgt, d_model)
 
 
 @shape_rule(
@@ -322,7 +329,7 @@ def transformer_encoder(
     if layer is None:
         return src
     check_heads(ctx, layer["d_model"], layer["nhead"], "d_model", "nhead")
-    encoder_layer_core(
+    src = encoder_layer_core(
         ctx,
         src,
         mask,
@@ -391,7 +398,7 @@ def transformer_decoder(
         "tgt_is_causal": tgt_is_causal,
         "memory_is_causal": memory_is_causal,
     }
-    decoder_layer_core(
+    tgt = decoder_layer_core(
         ctx,
         tgt,
         memory,
@@ -484,8 +491,9 @@ def transformer(
             )
     encoder = custom_encoder is None and _check_num_layers(ctx, num_encoder_layers)
     decoder = custom_decoder is None and _check_num_layers(ctx, num_decoder_layers)
+    memory = src
     if encoder:
-        encoder_layer_core(
+        memory = encoder_layer_core(
             ctx, src, src_mask, src_key_padding_mask, src_is_causal, d_model, nhead, batch_first
         )
     if decoder:
@@ -497,5 +505,5 @@ def transformer(
             "tgt_is_causal": tgt_is_causal,
             "memory_is_causal": memory_is_causal,
         }
-        decoder_layer_core(ctx, tgt, src, masks, d_model, nhead, batch_first)
-    return tgt
+        return decoder_layer_core(ctx, tgt, memory, masks, d_model, nhead, batch_first)
+    return _declared(tgt, d_model)
