@@ -173,7 +173,8 @@ def torch_failure(path: Path) -> tuple[Exception | None, int | None]:
     """What real torch raises when building the model and running it at its declared
     input (None when it does not), and where, as a line of the file: the line that builds a
     layer torch refuses to build; the line that built the torch.nn layer whose forward
-    raised; else the line of the file where the failing op was called (``a + b``)."""
+    raised (or the container of its clone); else the line of the file where the failing op
+    was called (``a + b``)."""
     name = model_name(path)  # shapecalc's loader runs before the hooks go in
     built_at: dict[int, int] = {}
     original_init = nn.Module.__init__
@@ -195,9 +196,12 @@ def torch_failure(path: Path) -> tuple[Exception | None, int | None]:
     try:
         build_and_run(path, name)
     except Exception as exc:  # noqa: BLE001 - any failure is located, then compared
-        layer = running[-1] if running else None
-        if layer is not None and type(layer).__module__.startswith("torch.nn"):
-            return exc, built_at.get(id(layer))
+        # the innermost running layer built by a line of the file: a layer a torch.nn
+        # container cloned (TransformerEncoder deep-copies its layer) was built by none, so
+        # the container that holds the clones stands for it
+        layers = [m for m in running if built_at.get(id(m)) is not None]
+        if running and type(running[-1]).__module__.startswith("torch.nn") and layers:
+            return exc, built_at[id(layers[-1])]
         here = [n for f, n in traceback.walk_tb(exc.__traceback__) if _in_file(path, f)]
         return exc, here[-1] if here else None
     finally:
