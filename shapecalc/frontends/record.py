@@ -368,10 +368,18 @@ class _Session(TorchFunctionMode):
         probe.add(node)
         probe.add(Node("output", "output", OUTPUT, (Ref(node.name),)))
         analysis = propagate(probe, strict=False)
-        meta = _meta(analysis.values.get(node.name))
+        predicted = analysis.values.get(node.name)
+        meta = _meta(predicted)
         if meta is not None:
             return meta
         if analysis.errors:
+            # sizes the rule cannot know after the error (a failed cat's spatial sizes) are
+            # taken from the op's first operand of the same rank, so that the forward runs on
+            # and the layers after it are checked too; the graph keeps them unknown
+            operands = [self.values[ref] for ref in node.refs()]
+            meta = _meta(_stand_in(predicted, operands))
+            if meta is not None:
+                return meta
             self.graph.add(node)
             raise _Stop(Ref(node.name))
         raise error
@@ -404,6 +412,26 @@ def _has_tensor(value: Any) -> bool:
     if isinstance(value, (tuple, list)):
         return any(_has_tensor(v) for v in value)
     return False
+
+
+def _stand_in(value: Any, operands: list[Any]) -> Any:
+    """``value`` with each unknown size of a tensor replaced by the size at that position of
+    the first operand tensor of the same rank (None when there is none)."""
+    if isinstance(value, TensorValue):
+        same = [o for o in operands if isinstance(o, TensorValue) and o.ndim == value.ndim]
+        dims = []
+        for i, d in enumerate(value.shape):
+            if isinstance(d, int):
+                dims.append(d)
+            elif same and isinstance(same[0].shape[i], int):
+                dims.append(same[0].shape[i])
+            else:
+                return None
+        return value.with_shape(tuple(dims))
+    if isinstance(value, (tuple, list)):
+        items = [_stand_in(v, operands) for v in value]
+        return None if any(i is None for i in items) else type(value)(items)
+    return None
 
 
 def _meta(value: Any) -> Any:

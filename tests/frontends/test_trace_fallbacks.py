@@ -155,3 +155,39 @@ def test_an_op_that_only_fails_on_meta_is_not_an_error(tmp_path) -> None:  # noq
     analysis = shapecalc.analyze(path, "2,3,8,8", strict=False)
     assert analysis.errors == []
     assert {d.code for d in analysis.diagnostics} == {"SC901"}
+
+
+RECORDED_AFTER_A_FAILED_CAT = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 16, 3, padding=1)
+        self.b = nn.Conv2d(32, 16, 3, padding=1)
+        self.fc = nn.Linear(100, 10)
+
+    def forward(self, x):
+        b, c, *spatial = x.shape  # torch.fx cannot iterate a traced size
+        x = self.a(x)
+        y = torch.cat([x, F.max_pool2d(x, 2)], 1)
+        x = self.b(y)
+        return self.fc(x.flatten(1))
+"""
+
+
+def test_recording_goes_on_past_an_error_with_unknown_sizes(tmp_path) -> None:  # noqa: ANN001
+    """The failed cat's spatial sizes are unknown to its rule; the recording stands in the
+    first operand's so that the layers after it are recorded and checked too (the conv's
+    channels are known: 32, which it expects), and the analysis keeps them unknown."""
+    path = _write(tmp_path, RECORDED_AFTER_A_FAILED_CAT)
+    analysis = shapecalc.analyze(path, "2,3,16,16")
+    assert [(d.code, d.location.line) for d in analysis.errors] == [("SC302", 17)]
+    assert analysis.output_shapes == [(2, 10)]
+    assert {d.code for d in analysis.diagnostics} == {"SC001", "SC302"}
+    broken = _write(tmp_path, RECORDED_AFTER_A_FAILED_CAT.replace("(32, 16", "(24, 16"))
+    found = [(d.code, d.location.line) for d in shapecalc.analyze(broken, "2,3,16,16").errors]
+    assert found == [("SC302", 17), ("SC201", 11)]
