@@ -190,7 +190,7 @@ def test_no_traceback_on_internal_error(monkeypatch):
     def boom(*_args, **_kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(importlib.import_module("shapecalc.analyze"), "analyze_loaded", boom)
+    monkeypatch.setattr(importlib.import_module("shapecalc.analyze"), "best_analysis", boom)
     result = run(str(MODELS / "clean.py"))
     assert_exit_2(result, "internal error while analysing tests/models/check/clean.py:Clean")
 
