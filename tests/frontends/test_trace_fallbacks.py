@@ -191,3 +191,34 @@ def test_recording_goes_on_past_an_error_with_unknown_sizes(tmp_path) -> None:  
     broken = _write(tmp_path, RECORDED_AFTER_A_FAILED_CAT.replace("(32, 16", "(24, 16"))
     found = [(d.code, d.location.line) for d in shapecalc.analyze(broken, "2,3,16,16").errors]
     assert found == [("SC302", 17), ("SC201", 11)]
+
+
+READS_VALUES = """
+import torch.nn as nn
+
+
+class Gated(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(WIDTH)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        x = self.bn(self.conv(x))
+        if x.abs().sum() > 0:  # reads values: no meta forward can decide it
+            x = x * 2
+        return self.fc(x.mean((2, 3)))
+"""
+
+
+def test_a_forward_that_reads_values_is_recorded_on_cpu(tmp_path) -> None:  # noqa: ANN001
+    """Meta tensors have no values: the recording is retried with zero weights and inputs
+    on CPU, at the same sizes, and errors are still found on their lines."""
+    clean = shapecalc.analyze(_write(tmp_path, READS_VALUES.replace("WIDTH", "8")), "2,3,8,8")
+    assert clean.errors == [] and clean.output_shapes == [(2, 4)]
+    (sc001,) = clean.diagnostics
+    assert sc001.code == "SC001" and "CPU forward of zeros" in sc001.message
+    buggy = shapecalc.analyze(_write(tmp_path, READS_VALUES.replace("WIDTH", "6")), "2,3,8,8")
+    assert [(d.code, d.location.line) for d in buggy.errors] == [("SC203", 9)]
+    assert buggy.output_shapes == [(2, 4)]
