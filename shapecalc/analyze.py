@@ -203,7 +203,11 @@ def _analyze_at(loaded: LoadedModel, values: list[TensorValue], strict: bool | N
         from .frontends.torch import MetaFallback
 
         fallback = MetaFallback(graph)
-    analysis = propagate(graph, values, strict=strict, fallback=fallback)
+    analysis = None
+    if graph.prepared is not None and not strict:
+        analysis, graph.prepared = graph.prepared(values), None
+    if analysis is None:
+        analysis = propagate(graph, values, strict=strict, fallback=fallback)
     for diag in graph.frontend_diagnostics:
         analysis._add_diagnostic(diag)
     for node in fallback.evaluated if fallback is not None else ():

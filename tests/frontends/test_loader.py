@@ -312,6 +312,9 @@ def test_sys_path_is_restored_and_the_files_directory_importable(tmp_path):
 def test_scn_files_without_the_dsl_frontend(tmp_path, monkeypatch):
     path = _write(tmp_path, "arch.scn", "x = Input(1, 3, 8, 8)\n")
     monkeypatch.setitem(sys.modules, "shapecalc.frontends.dsl", None)
+    import shapecalc.frontends as frontends
+
+    monkeypatch.delattr(frontends, "dsl", raising=False)  # once imported, the package holds it
     with pytest.raises(FrontendError, match=r"\.scn files need the DSL frontend"):
         load(path)
 
