@@ -83,7 +83,14 @@ def encoder_layer_core(
     _attention(
         ctx, src, src, src_key_padding_mask, src_mask, is_causal, d_model, nhead, batch_first, names
     )
-    return src
+    return _declared(src, d_model)
+
+
+def _declared(x: TensorValue, d_model: Any) -> TensorValue:
+    """A layer's output: its input's shape with d_model features (the size its last
+    Linear produces), so that a wrong input width is one error, not one more per layer after
+    it."""
+    return x.with_shape((*x.shape[:-1], d_model)) if x.ndim else x
 
 
 def decoder_layer_core(
@@ -110,7 +117,7 @@ def decoder_layer_core(
     for key, padding_mask, mask, is_causal, key_name in blocks:
         names = ("tgt", key_name, "d_model")
         _attention(ctx, tgt, key, padding_mask, mask, is_causal, d_model, nhead, batch_first, names)
-    return tgt
+    return _declared(tgt, d_model)
 
 
 @shape_rule(
@@ -319,7 +326,7 @@ def transformer_encoder(
 ) -> Any:
     layer = _stacked(ctx, encoder_layer, num_layers, "encoder_layer")
     if layer is not None:
-        transformer_encoder_layer(ctx, src, mask, src_key_padding_mask, is_causal, **layer)
+        src = transformer_encoder_layer(ctx, src, mask, src_key_padding_mask, is_causal, **layer)
         _check_norm(ctx, src, norm)
     return src
 
@@ -368,7 +375,7 @@ def transformer_decoder(
     if layer is not None:
         masks = (tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask)
         causal = (tgt_is_causal, memory_is_causal)
-        transformer_decoder_layer(ctx, tgt, memory, *masks, *causal, **layer)
+        tgt = transformer_decoder_layer(ctx, tgt, memory, *masks, *causal, **layer)
         _check_norm(ctx, tgt, norm)
     return tgt
 
@@ -453,14 +460,15 @@ def transformer(
             )
     encoder = custom_encoder is None and _check_num_layers(ctx, num_encoder_layers)
     decoder = custom_decoder is None and _check_num_layers(ctx, num_decoder_layers)
+    memory = src
     if encoder:
-        encoder_layer_core(
+        memory = encoder_layer_core(
             ctx, src, src_mask, src_key_padding_mask, src_is_causal, d_model, nhead, batch_first
         )
     if decoder:
         masks = (tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask)
         causal = (tgt_is_causal, memory_is_causal)
-        decoder_layer_core(
-            ctx, tgt, src, *masks, *causal, d_model=d_model, nhead=nhead, batch_first=batch_first
+        return decoder_layer_core(
+            ctx, tgt, memory, *masks, *causal, d_model=d_model, nhead=nhead, batch_first=batch_first
         )
-    return tgt
+    return _declared(tgt, d_model)

@@ -365,3 +365,35 @@ def test_input_is_inferred_from_a_functional_layers_weight():
 
     assert analyze(FunctionalConv()).inputs[0].shape == (B, 4, H, W)
     assert analyze(FunctionalLinear()).inputs[0].shape == (B, 7)
+
+
+def test_a_guessed_input_takes_the_rank_the_forward_needs():
+    """A Linear-first block that unpacks ``b, t, d = x.shape``: the first guess (B, 64)
+    fails the unpacking, (B, T, 64) does not; a genuine bug is still reported at the
+    guess that fits, and a Linear-first MLP keeps (B, F)."""
+    import torch.nn as nn
+
+    class Block(nn.Module):
+        def __init__(self, width=64):
+            super().__init__()
+            self.qkv = nn.Linear(64, 3 * 64)
+            self.out = nn.Linear(width, 64)
+
+        def forward(self, x):
+            b, t, d = x.shape
+            q, k, v = self.qkv(x).view(b, t, 3, d).unbind(2)
+            return self.out((q @ k.transpose(1, 2)).softmax(-1) @ v)
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 3))
+
+        def forward(self, x):
+            return self.fc(x)
+
+    clean = analyze(Block())
+    assert clean.errors == [] and [str(d) for d in clean.output_shapes[0]] == ["B", "T", "64"]
+    assert [d.code for d in analyze(Block(width=32)).errors] == ["SC401"]
+    assert [str(d) for d in analyze(MLP()).output_shapes[0]] == ["B", "3"]
+    assert [d.code for d in analyze(Block(), "2,64").errors] == ["SC406"]  # given: kept
