@@ -1,4 +1,4 @@
-"""The seed's batch-norm examples (SEED_NOTES section 5).
+"""The seed's batch-norm examples (the seed tutorial, section 5).
 
 BatchNorm keeps one statistic per channel, so its num_features (16 here) must equal the
 input's dimension 1. BatchNorm1d takes (N, C) or (N, C, L) inputs, BatchNorm2d (N, C, H, W).

@@ -1,4 +1,4 @@
-"""The seed's worked example (SEED_NOTES section 4): two conv/pool pairs, then a Linear.
+"""The seed's worked example (the seed tutorial, section 4): two conv/pool pairs, then a Linear.
 
 The point of the seed was the question people get stuck on: what in_features does the
 Linear after the convolutions need? On (2, 3, 32, 32) the conv unit gives (2, 6, 12, 12),

@@ -1,4 +1,4 @@
-"""The seed's dense block and transition layer (SEED_NOTES section 7).
+"""The seed's dense block and transition layer (the seed tutorial, section 7).
 
 A dense block concatenates each conv_block's output onto its input along the channel axis,
 so DenseBlock(2, 3, 10) turns 3 channels into 3 + 2 * 10 = 23. A transition block then cuts

@@ -1,4 +1,4 @@
-"""The seed's DenseNet (SEED_NOTES section 8): one input channel, ten classes.
+"""The seed's DenseNet (the seed tutorial, section 8): one input channel, ten classes.
 
 A stem of convolution and pooling, four dense blocks of four convolutions each (growth rate
 32) with a transition halving the channels between them, then batch norm, a global average

@@ -1,4 +1,4 @@
-"""The seed's residual block (SEED_NOTES section 6).
+"""The seed's residual block (the seed tutorial, section 6).
 
 The element-wise add needs both branches to have the same shape. When ch_out differs from
 ch_in, a 1x1 convolution on the shortcut makes the channels agree:

@@ -132,8 +132,68 @@ def analyze_loaded(
 ) -> Analysis:
     """The analysis of a loaded model: inputs chosen, the graph recorded at concrete sizes
     when it could not be traced, propagated, with the frontend's own findings added."""
+    return best_analysis(loaded, inputs, strict=strict)[1]
+
+
+def best_analysis(
+    loaded: LoadedModel, given: Sequence[TensorValue] = (), *, strict: bool | None = None
+) -> tuple[list[TensorValue], Analysis]:
+    """The inputs chosen (choose_inputs) and the analysis at them. An input guessed from its
+    first layer has other plausible ranks: a Linear or LayerNorm takes (B, F) as well as
+    (B, T, F). When the guess gives errors, the other is tried
+    and the inputs with the fewest errors about ranks (then errors) win, the first guess on a
+    tie: a model whose forward unpacks ``b, t, d = x.shape`` is not wrong for a (B, F) it was
+    never meant for."""
+    values = choose_inputs(loaded, given)
+    best = (values, _analyze_at(loaded, values, strict))
+    for i in _guessed(loaded, given) if best[1].errors else ():
+        for other in _other_ranks(values[i]):
+            candidate = [*values[:i], other, *values[i + 1 :]]
+            try:
+                analysis = _analyze_at(loaded, candidate, strict)
+            except FrontendError:
+                continue
+            if _misfit(analysis) < _misfit(best[1]):
+                best = (candidate, analysis)
+    return best
+
+
+# errors that say a tensor has the wrong number of dimensions for what the forward does with it
+_RANK_CODES = frozenset({"SC206", "SC404", "SC406", "SC410"})
+
+
+def _misfit(analysis: Analysis) -> tuple[int, int]:
+    """How badly inputs fit a model: errors about ranks first, then all errors."""
+    codes = [d.code for d in analysis.errors]
+    return sum(c in _RANK_CODES for c in codes), len(codes)
+
+
+def _guessed(loaded: LoadedModel, given: Sequence[TensorValue]) -> list[int]:
+    """The positions of the inputs choose_inputs guesses."""
+    declared = loaded.inputs or []
+    return [
+        i
+        for i, node in enumerate(loaded.graph.inputs)
+        if i >= len(given) and i >= len(declared) and node.value is None
+    ]
+
+
+def _other_ranks(value: TensorValue) -> list[TensorValue]:
+    shape = value.shape
+    if value.dtype.startswith("int") or not shape or not sym.is_symbolic(shape[0]):
+        return []
+    batch = shape[0]
+    if len(shape) == 2:  # (B, F) -> (B, T, F)
+        return [value.with_shape((batch, sym.symbol("T"), *shape[1:]))]
+    if str(shape[1]).startswith("T") and sym.is_symbolic(shape[1]):  # (B, T, F) -> (B, F)
+        return [value.with_shape((batch, *shape[2:]))]
+    # not an unbatched (C, H, W) for a conv's (B, C, H, W): a flatten(1) then sees other
+    # sizes, and a wrong Linear after it would no longer be an error
+    return []
+
+
+def _analyze_at(loaded: LoadedModel, values: list[TensorValue], strict: bool | None) -> Analysis:
     strict = strict_default() if strict is None else strict
-    values = choose_inputs(loaded, inputs)
     graph = loaded.graph
     if graph.recorder is not None:
         graph = _record(loaded, values)
@@ -143,7 +203,11 @@ def analyze_loaded(
         from .frontends.torch import MetaFallback
 
         fallback = MetaFallback(graph)
-    analysis = propagate(graph, values, strict=strict, fallback=fallback)
+    analysis = None
+    if graph.prepared is not None and not strict:
+        analysis, graph.prepared = graph.prepared(values), None
+    if analysis is None:
+        analysis = propagate(graph, values, strict=strict, fallback=fallback)
     for diag in graph.frontend_diagnostics:
         analysis._add_diagnostic(diag)
     for node in fallback.evaluated if fallback is not None else ():

@@ -190,7 +190,7 @@ def _check_file(path: str, explicit: bool, inputs: tuple[str, ...], config: Conf
 def _check_model(
     outcome: FileOutcome, loaded, inputs: tuple[str, ...], config: Config, keys: set[tuple]
 ) -> None:
-    from .analyze import analyze_loaded, choose_inputs
+    from .analyze import best_analysis
     from .frontends import FrontendError
     from .inputs import InputSpecError, format_spec, parse_shape
 
@@ -207,8 +207,7 @@ def _check_model(
         outcome.errors.append(f"{label}: invalid input in {where}: {exc}")
         return
     try:
-        chosen = choose_inputs(loaded, given)
-        analysis = analyze_loaded(loaded, chosen)
+        chosen, analysis = best_analysis(loaded, given)
     except FrontendError as exc:
         outcome.errors.append(f"{label}: {exc}")
         return

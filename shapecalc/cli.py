@@ -465,3 +465,37 @@ def fc(path: str, inputs: tuple[str, ...], want: int | None, fmt: str) -> None:
     else:
         click.echo("\n\n".join(texts))
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+# ------------------------------------------------------------------------------------- export
+
+
+@main.command("export")
+@click.argument("path", metavar="FILE.scn")
+@click.option("-o", "--output", "out", metavar="OUT.py", help="Write here instead of stdout.")
+@click.option("--name", metavar="MODEL", help="Export only this model of the file.")
+def export(path: str, out: str | None, name: str | None) -> None:
+    """Write the PyTorch nn.Module source of a DSL file's models, every `...` filled in."""
+    from .export import export_models
+
+    with guarded(path):
+        source = export_models(path, name)
+    if out is None:
+        click.echo(source, nl=False)
+    else:
+        try:
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(source)
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror or exc}")
+        click.echo(f"wrote {out}")
+    # the source is written either way (it is what the sketch says); its shape errors are
+    # listed on stderr and make the exit code 1, as the module would fail at those lines
+    spec = path if name is None or path.endswith(f":{name}") else f"{path}:{name}"
+    analyses = analyse_all((spec,), [])  # only the model exported (another may not build)
+    with guarded(path):
+        findings = render("text", analyses)
+    if exit_code(analyses) != EXIT_OK:
+        click.echo(findings, err=True)
+        click.echo("shapecalc: the exported module has shape errors (see above)", err=True)
+    sys.exit(exit_code(analyses))

@@ -68,6 +68,18 @@ _code(
     example="nn.Conv2d(3, 64, 3, padding='same', stride=2)",
     instead="nn.Conv2d(3, 64, 3, padding=1, stride=2)",
 )
+_code(
+    "SC010",
+    "params-not-counted",
+    I,
+    "A DSL layer's parameters are not counted: its sizes are symbolic, or its kind is unknown.",
+    what="The DSL counts a layer's parameters from its arguments, without building it. When an "
+    "argument is a formula in the input symbols (a `...` filled in from a symbolic size) or "
+    "the layer is not one the DSL knows how to count, the table counts 0 for it.",
+    why="The model's parameter total is then too low.",
+    example="x = Input(B, 3, H, W)\nx = flatten(x, 1) >> Linear(..., 10)   # in_features = 3*H*W",
+    instead="Declare the sizes that decide the layer as numbers: x = Input(B, 3, 32, 32).",
+)
 
 _code(
     "SC003",

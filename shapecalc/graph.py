@@ -134,6 +134,9 @@ class LayerGraph:
         self.recorder: Callable[[list[Any]], LayerGraph] | None = None
         # what the frontend found while building the graph (SC001 for a specialised graph)
         self.frontend_diagnostics: list[Any] = []
+        # set by the DSL frontend, which propagates while it builds: prepared(inputs) hands
+        # over that Analysis once when the inputs are the ones it was built with, else None
+        self.prepared: Callable[[list[Any]], Any] | None = None
         self._nodes: dict[str, Node] = {}
         self._digraph = None
 

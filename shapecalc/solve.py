@@ -25,6 +25,7 @@ __all__ = [
     "check_feasible",
     "describe_sizes",
     "domain",
+    "essential_constraints",
     "fc_sizes",
     "lossless",
     "min_input",
@@ -37,6 +38,32 @@ __all__ = [
 def domain(analysis: Any) -> Domain:
     """Per input symbol of the analysis, the exact sizes its constraints allow."""
     return solve(analysis.constraints, analysis.symbols)
+
+
+def essential_constraints(analysis: Any) -> list[Any]:
+    """The conditions to show: those on one symbol that another condition on it implies
+    (``H >= 3`` beside ``(H - 10)//2 >= 0``) are left out; the domain uses them all."""
+    constraints = list(analysis.constraints)
+    sets: dict[int, tuple[str, IntSet]] = {}
+    for i, c in enumerate(constraints):
+        names = sym.free_symbols(c.rel.expr)
+        if len(names) == 1:
+            (name,) = names
+            values = solve([c.rel], [name])[name].values
+            if values.complete:
+                sets[i] = (name, values)
+
+    def implied(i: int) -> bool:
+        name, values = sets[i]
+        return any(
+            j != i
+            and other == name
+            and (narrower & values) == narrower
+            and ((narrower & values) != values or j < i)
+            for j, (other, narrower) in sets.items()
+        )
+
+    return [c for i, c in enumerate(constraints) if i not in sets or not implied(i)]
 
 
 def min_input(analysis: Any, dom: Domain | None = None) -> Any:

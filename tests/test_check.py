@@ -190,7 +190,7 @@ def test_no_traceback_on_internal_error(monkeypatch):
     def boom(*_args, **_kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(importlib.import_module("shapecalc.analyze"), "analyze_loaded", boom)
+    monkeypatch.setattr(importlib.import_module("shapecalc.analyze"), "best_analysis", boom)
     result = run(str(MODELS / "clean.py"))
     assert_exit_2(result, "internal error while analysing tests/models/check/clean.py:Clean")
 
@@ -953,3 +953,11 @@ def test_check_reports_the_corpus_errors_on_their_lines_and_no_error_on_clean_mo
         assert errors.get(rel, set()) <= expected, rel
     for path in CLEAN_CORPUS:
         assert str(path.relative_to(ROOT)) not in errors
+
+
+def test_nothing_passed_when_a_file_could_not_be_checked(tmp_path):
+    """'All checks passed' only when every file was checked."""
+    broken = write(tmp_path, "broken.py", "import torch\nimport no_such_module_here\n")
+    result = run(str(broken))
+    assert_exit_2(result, "ModuleNotFoundError")
+    assert result.stdout.startswith("No findings; checked 0 models in 0 files; 1 file could not")

@@ -16,6 +16,11 @@ marks every line where shapecalc must report something with a trailing ``# expec
    expected warning and info too, and no other warning;
 3. ``shapecalc check`` over the directory agrees.
 
+A model may also declare a symbolic input, ``# check-symbolic: B,3,H,W``: shapecalc (the
+API and ``shapecalc check --input``) must then report the same errors at that input (a bug
+no input size can fix) and nothing at or above warning in a clean model (a size a layer
+needs is a constraint, not a finding).
+
 tests/models/clean/*.py: no error, no warning, and the real forward succeeds with the output
 shape shapecalc computed. The seed systems and the zoo (examples/): no error and no warning
 at a concrete input (with the output shape the zoo recorded from torch) and at the file's
@@ -57,6 +62,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same'")
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>SC\d{3}(?:\s*,\s*SC\d{3})*)\s*$")
 _COMMENT = re.compile(r"#\s*shapecalc:")
 _INPUT = re.compile(r"\binput=(?P<spec>\S+)")
+_SYMBOLIC = re.compile(r"#\s*check-symbolic:\s*(?P<spec>\S+)")
 _counter = itertools.count()
 
 
@@ -94,6 +100,12 @@ def declared_inputs(path: Path) -> list[torch.Tensor]:
                 tensors.append(torch.rand(shape, dtype=getattr(torch, dtype or "float32")))
     assert tensors, f"{path.name} declares no input"
     return tensors
+
+
+def symbolic_input(path: Path) -> str | None:
+    """The ``# check-symbolic:`` input of a file (None without one)."""
+    specs = [m.group("spec") for t in _comments(path) if (m := _SYMBOLIC.match(t.string))]
+    return specs[0] if specs else None
 
 
 def model_name(path: Path) -> str:
@@ -161,7 +173,8 @@ def torch_failure(path: Path) -> tuple[Exception | None, int | None]:
     """What real torch raises when building the model and running it at its declared
     input (None when it does not), and where, as a line of the file: the line that builds a
     layer torch refuses to build; the line that built the torch.nn layer whose forward
-    raised; else the line of the file where the failing op was called (``a + b``)."""
+    raised (or the container of its clone); else the line of the file where the failing op
+    was called (``a + b``)."""
     name = model_name(path)  # shapecalc's loader runs before the hooks go in
     built_at: dict[int, int] = {}
     original_init = nn.Module.__init__
@@ -183,9 +196,12 @@ def torch_failure(path: Path) -> tuple[Exception | None, int | None]:
     try:
         build_and_run(path, name)
     except Exception as exc:  # noqa: BLE001 - any failure is located, then compared
-        layer = running[-1] if running else None
-        if layer is not None and type(layer).__module__.startswith("torch.nn"):
-            return exc, built_at.get(id(layer))
+        # the innermost running layer built by a line of the file: a layer a torch.nn
+        # container cloned (TransformerEncoder deep-copies its layer) was built by none, so
+        # the container that holds the clones stands for it
+        layers = [m for m in running if built_at.get(id(m)) is not None]
+        if running and type(running[-1]).__module__.startswith("torch.nn") and layers:
+            return exc, built_at[id(layers[-1])]
         here = [n for f, n in traceback.walk_tb(exc.__traceback__) if _in_file(path, f)]
         return exc, here[-1] if here else None
     finally:
@@ -311,6 +327,34 @@ def test_clean_model(path: Path) -> None:
     _model, _inputs, out = build_and_run(path)
     outs = out if isinstance(out, (tuple, list)) else [out]
     assert analysis.output_shapes == [tuple(o.shape) for o in outs]
+
+
+SYMBOLIC = [p for p in BUGS + CLEAN if symbolic_input(p)]
+
+
+@pytest.mark.parametrize("path", SYMBOLIC, ids=lambda p: p.name)
+def test_symbolic_input(path: Path) -> None:
+    """At the declared symbolic input, the expected errors on their lines and no other
+    finding at or above warning; ``shapecalc check --input`` agrees."""
+    import json
+
+    from click.testing import CliRunner
+
+    from shapecalc.cli import main
+
+    spec = symbolic_input(path)
+    want = Counter(
+        {k: n for k, n in expectations(path).items() if severity(k[1]) >= Severity.WARNING}
+    )
+    analysis = shapecalc.analyze(str(path), spec)
+    found = Counter(
+        (d.location.line, d.code) for d in analysis.diagnostics if d.severity >= Severity.WARNING
+    )
+    assert found == want, "\n".join(str(d.to_dict()) for d in analysis.diagnostics)
+    result = CliRunner().invoke(main, ["check", str(path), "--input", spec, "--format", "json"])
+    assert result.exit_code == (1 if want else 0), result.output
+    lines = {(f["line"], f["code"]) for f in json.loads(result.output)["findings"]}
+    assert {k for k in lines if severity(k[1]) >= Severity.WARNING} == set(want)
 
 
 @pytest.mark.parametrize("entry", ZOO, ids=lambda e: e.id)

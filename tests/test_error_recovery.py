@@ -82,3 +82,36 @@ def test_an_unbatched_input_with_the_wrong_channels_leaves_later_sizes_open() ->
     batched = "nn.Linear(4 * 26 * 26, 10)(nn.Conv2d(2, 4, 3)(x).flatten(1))"
     assert errors(run_shapecalc(batched, {"x": (8, 1, 28, 28)})) == ["SC201"]
     assert run_torch(source, {"x": (8, 28, 28)}).error is not None
+
+
+def test_a_forgotten_transpose_in_attention_is_one_error() -> None:
+    """``q @ k`` for ``q @ k.transpose(-2, -1)``: both operands end in the head size, so the
+    intended scores are (T, T) and the ``@ v`` after them is right once that is fixed."""
+    source = "torch.softmax(x @ y, -1) @ y"
+    inputs = {"x": (2, 4, 10, 16), "y": (2, 4, 10, 16)}
+    analysis = run_shapecalc(source, inputs)
+    assert errors(analysis) == ["SC304"]
+    assert analysis.output_shapes == [(2, 4, 10, 16)]
+    assert run_torch(source, inputs).error is not None
+    assert run_torch("torch.softmax(x @ y.mT, -1) @ y", inputs).error is None
+
+
+def test_a_product_with_unrelated_inner_sizes_has_unknown_columns() -> None:
+    for source in ("(x @ y) @ z", "torch.mm(x, y).mm(z)"):
+        analysis = run_shapecalc(source, {"x": (2, 3), "y": (4, 5), "z": (6, 7)})
+        assert errors(analysis) == ["SC304"]
+        assert analysis.output_shapes[0][1] == 7
+
+
+def test_a_transformer_stack_with_the_wrong_width_hands_on_d_model() -> None:
+    """The encoder's input is 32 wide for d_model=64: one error at the stack; the Linear
+    after it, sized for d_model, is right once the input is."""
+    stack = "nn.TransformerEncoder(nn.TransformerEncoderLayer(64, 4, 128, batch_first=True), 2)"
+    for source in (
+        f"nn.Linear(64, 9)({stack}(x))",
+        "nn.Linear(64, 9)(nn.Transformer(64, 4, 1, 1, 32, batch_first=True)(x, x))",
+    ):
+        analysis = run_shapecalc(source, {"x": (2, 5, 32)})
+        assert errors(analysis) == ["SC215"], source
+        assert analysis.output_shapes == [(2, 5, 9)]
+        assert run_torch(source, {"x": (2, 5, 32)}).error is not None

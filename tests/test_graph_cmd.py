@@ -99,6 +99,14 @@ def test_mermaid_file_from_suffix(tmp_path):
     assert out.read_text().startswith("flowchart TD")
 
 
+def test_mermaid_markdown_file_is_a_fenced_block(tmp_path):
+    out = tmp_path / "model.md"
+    result = run("graph", CONV_UNIT, "-o", str(out))
+    assert result.exit_code == 0 and result.output == ""
+    text = out.read_text()
+    assert text.startswith("```mermaid\nflowchart TD\n") and text.endswith("\n```\n")
+
+
 def test_dot_file_and_several_models_as_clusters(tmp_path):
     two = tmp_path / "two.py"
     two.write_text(

@@ -174,3 +174,23 @@ def test_not_periodic_is_scanned_and_decided_on_the_tail():
     # a size divided by a size is not periodic: scanned, then the tail decided by bounds
     found = solve_last([Cond(sym.ge(sym.minimum(H // 2, 7), 3))], ("H",), ())
     assert found.complete and str(found.describe("H")) == "H >= 6"
+
+
+def test_essential_constraints_drop_only_implied_single_symbol_conditions():
+    from pathlib import Path
+
+    import shapecalc
+    from shapecalc.solve import essential_constraints, solve
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "seed_conv_unit.py"
+    analysis = shapecalc.analyze(str(example), "B,3,H,W")
+    kept = essential_constraints(analysis)
+    shown = [str(c) for c in kept]
+    assert shown == [
+        "(H - 10)//2 >= 0",
+        "(W - 10)//2 >= 0",
+        "6*((H - 8)//2)*((W - 8)//2) == 864",
+    ]
+    # the domain is the same with or without the conditions left out
+    full = solve(analysis.constraints, ["H", "W"])
+    assert str(solve(kept, ["H", "W"])) == str(full)

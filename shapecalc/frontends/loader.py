@@ -104,14 +104,7 @@ def _load_dsl(ps: PathSpec) -> list[LoadedModel]:
         if exc.name in ("shapecalc.frontends.dsl", f"{__package__}.dsl"):
             raise FrontendError(".scn files need the DSL frontend") from None
         raise
-    models = dsl.load_models(ps.path)
-    if ps.name is None:
-        return models
-    chosen = [m for m in models if m.name == ps.name]
-    if not chosen:
-        names = ", ".join(m.name for m in models) or "none"
-        raise FrontendError(f"{ps.path} has no model {ps.name!r} (models: {names})")
-    return chosen
+    return dsl.load_models(ps.path, ps.name)  # only the model picked is built
 
 
 # -------------------------------------------------------------------------------- building

@@ -8,10 +8,14 @@ graph is specialised to those sizes; analyze() says so with SC001.
 
 An op that fails on meta tensors (a layer whose arguments PyTorch rejected, a shape error the
 analysis must report) gets the output its shape rule predicts, so recording goes on past it.
+A forward that reads tensor values (``if x.sum() > 0``) is recorded from a CPU forward of
+zeros instead (the model's weights zeroed on CPU while it runs), following the branch zeros
+take.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from collections.abc import Mapping
@@ -143,7 +147,17 @@ class Recorder:
 
     def __call__(self, inputs: list[TensorValue]) -> LayerGraph:
         concrete = [concretise(v) for v in inputs]
-        graph = _Session(self, concrete).run()
+        kind = "meta-tensor forward"
+        try:
+            graph = _Session(self, concrete).run()
+        except RecordingFailed as failure:
+            # a forward that reads tensor values (``if x.sum() > 0``, ``.item()``) cannot run
+            # on meta tensors; it is recorded from a CPU forward of zeros at the same sizes
+            if not _reads_values(failure):
+                raise
+            with _materialised(self.module):
+                graph = _Session(self, concrete, device="cpu").run()
+            kind = "CPU forward of zeros"
         graph.frontend_diagnostics.extend(unused_rejections(self.module, graph, self.locations))
         shapes = ", ".join(format_shape(v.shape) for v in concrete)
         reason = str(self.failure).splitlines()[0] if str(self.failure) else "unknown reason"
@@ -152,7 +166,7 @@ class Recorder:
                 "SC001",
                 Severity.WARNING,
                 f"torch.fx cannot trace {self.name}.forward ({reason}); the graph was recorded "
-                f"from one meta-tensor forward at input {shapes}: shapes hold for that input "
+                f"from one {kind} at input {shapes}: shapes hold for that input "
                 "only, symbolic shapes are not available",
                 None,
                 self.failure.location,
@@ -179,8 +193,9 @@ class _Session(TorchFunctionMode):
     """One recording run. Tensors are known by identity; each tensor produced at top level
     (outside any leaf layer) maps to the graph node that made it."""
 
-    def __init__(self, recorder: Recorder, inputs: list[TensorValue]) -> None:
+    def __init__(self, recorder: Recorder, inputs: list[TensorValue], device: str = "meta") -> None:
         super().__init__()
+        self.device = device
         self.rec = recorder
         self.inputs = inputs
         self.graph = RecordedGraph(recorder.name, recorder.source)
@@ -204,7 +219,7 @@ class _Session(TorchFunctionMode):
             )
         tensors = []
         for name, value in zip(names, self.inputs):
-            t = torch.empty(value.shape, dtype=getattr(torch, value.dtype), device="meta")
+            t = torch.zeros(value.shape, dtype=getattr(torch, value.dtype), device=self.device)
             self._add(Node(name, "input", INPUT, value=value), t)
             tensors.append(t)
         patched = self._patch_leaves()
@@ -368,10 +383,18 @@ class _Session(TorchFunctionMode):
         probe.add(node)
         probe.add(Node("output", "output", OUTPUT, (Ref(node.name),)))
         analysis = propagate(probe, strict=False)
-        meta = _meta(analysis.values.get(node.name))
+        predicted = analysis.values.get(node.name)
+        meta = _meta(predicted, self.device)
         if meta is not None:
             return meta
         if analysis.errors:
+            # sizes the rule cannot know after the error (a failed cat's spatial sizes) are
+            # taken from the op's first operand of the same rank, so that the forward runs on
+            # and the layers after it are checked too; the graph keeps them unknown
+            operands = [self.values[ref] for ref in node.refs()]
+            meta = _meta(_stand_in(predicted, operands), self.device)
+            if meta is not None:
+                return meta
             self.graph.add(node)
             raise _Stop(Ref(node.name))
         raise error
@@ -406,13 +429,58 @@ def _has_tensor(value: Any) -> bool:
     return False
 
 
-def _meta(value: Any) -> Any:
+@contextlib.contextmanager
+def _materialised(module: nn.Module) -> Any:
+    """The model (built on meta) with zero weights on CPU, in place (its layers keep their
+    identity, which their source locations are keyed by); back on meta afterwards."""
+    on_meta = any(t.device.type == "meta" for t in (*module.parameters(), *module.buffers()))
+    if not on_meta:
+        yield module
+        return
+    module.to_empty(device="cpu")
+    with torch.no_grad():
+        for t in (*module.parameters(), *module.buffers()):
+            t.zero_()
+    try:
+        yield module
+    finally:
+        module.to("meta")
+
+
+def _reads_values(failure: RecordingFailed) -> bool:
+    """The meta forward failed because it needs tensor values, not because of a size."""
+    text = str(failure)
+    return "meta tensors" in text or "data-dependent" in text or "on meta" in text
+
+
+def _stand_in(value: Any, operands: list[Any]) -> Any:
+    """``value`` with each unknown size of a tensor replaced by the size at that position of
+    the first operand tensor of the same rank (None when there is none)."""
+    if isinstance(value, TensorValue):
+        same = [o for o in operands if isinstance(o, TensorValue) and o.ndim == value.ndim]
+        dims = []
+        for i, d in enumerate(value.shape):
+            if isinstance(d, int):
+                dims.append(d)
+            elif same and isinstance(same[0].shape[i], int):
+                dims.append(same[0].shape[i])
+            else:
+                return None
+        return value.with_shape(tuple(dims))
+    if isinstance(value, (tuple, list)):
+        items = [_stand_in(v, operands) for v in value]
+        return None if any(i is None for i in items) else type(value)(items)
+    return None
+
+
+def _meta(value: Any, device: str = "meta") -> Any:
+    """Tensors of ``value``'s shapes: empty on meta, zeros on CPU."""
     if isinstance(value, TensorValue):
         if not all(isinstance(d, int) and d >= 0 for d in value.shape):
             return None
-        return torch.empty(value.shape, dtype=getattr(torch, value.dtype), device="meta")
+        return torch.zeros(value.shape, dtype=getattr(torch, value.dtype), device=device)
     if isinstance(value, (tuple, list)):
-        items = [_meta(v) for v in value]
+        items = [_meta(v, device) for v in value]
         if any(i is None for i in items):
             return None
         return items if isinstance(value, list) else tuple(items)

@@ -7,50 +7,27 @@ decorated function; it is found by name on first lookup.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..registry import Registry
+
 Reporter = Callable[..., str]
 
-REPORTERS: dict[str, Reporter] = {}
-_loaded = False
+_REPORTERS: Registry[Reporter] = Registry(__name__, __path__, "reporter")
 
 
 def reporter(name: str) -> Callable[[Reporter], Reporter]:
     """Register ``fn(analyses: Sequence[Analysis], **options) -> str`` as format ``name``."""
-
-    def register(fn: Reporter) -> Reporter:
-        if name in REPORTERS:
-            raise ValueError(f"two reporters for {name!r}")
-        REPORTERS[name] = fn
-        return fn
-
-    return register
-
-
-def _load_all() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+    return _REPORTERS.register(name)
 
 
 def get_reporter(name: str) -> Reporter:
-    _load_all()
-    try:
-        return REPORTERS[name]
-    except KeyError:
-        raise ValueError(f"unknown format {name!r} (use one of {', '.join(formats())})") from None
+    return _REPORTERS.get(name)
 
 
 def formats() -> list[str]:
-    _load_all()
-    return sorted(REPORTERS)
+    return _REPORTERS.names()
 
 
 def render(name: str, analyses: Sequence[Any], **options: Any) -> str:

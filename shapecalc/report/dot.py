@@ -105,6 +105,9 @@ def render_file(analyses: Sequence[Any], fmt: str, path: str | None) -> str | No
     if path is None:
         return text
     if fmt in ("dot", "mermaid"):
+        if fmt == "mermaid" and path.lower().endswith(".md"):
+            # GitHub draws Mermaid in Markdown only inside a ```mermaid fenced block
+            text = f"```mermaid\n{text}\n```"
         with open(path, "w") as f:
             f.write(text + "\n")
     else:

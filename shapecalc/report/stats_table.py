@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import symbolic as sym
-from .table import describe_layer_result, fmt_value, header
-from .text import diagnostic_lines
+from .table import condition_facts, describe_layer_result, fmt_value, output_facts, report_text
 
 
 @dataclass
@@ -134,16 +133,7 @@ def render(analysis: Any, *, stats: bool = False, depth: int | None = None) -> s
         colalign=align,
         disable_numparse=True,
     )
-    lines = [header(analysis), "", table, ""]
-    outputs = analysis.outputs
-    label = "output" if len(outputs) == 1 else "outputs"
-    facts = [(label, ", ".join(fmt_value(v) for v in outputs) or "none")]
-    total, trainable = model_stats.params, model_stats.trainable
-    if total:
-        kept = "all trainable" if trainable == total else f"{trainable:,} trainable"
-        facts.append(("params", f"{total:,} ({kept})"))
-    else:
-        facts.append(("params", "0"))
+    facts = output_facts(analysis, model_stats.params, model_stats.trainable)
     if stats:
         macs = fmt_total(model_stats.macs)
         if not model_stats.macs_complete:
@@ -151,16 +141,8 @@ def render(analysis: Any, *, stats: bool = False, depth: int | None = None) -> s
         facts.append(("MACs", macs))
         facts.append(("activations", _bytes_total(model_stats.activation_bytes)))
         facts.append(("peak memory", _bytes_total(model_stats.peak_bytes)))
-    if analysis.symbols:
-        conditions = [str(c) for c in analysis.constraints] or ["none"]
-        facts.extend(("conditions" if i == 0 else "", c) for i, c in enumerate(conditions))
-    width = max(len(k) for k, _ in facts)
-    lines.extend(f"{k:<{width}}  {v}".rstrip() for k, v in facts)
-    diags = diagnostic_lines(analysis)
-    if diags:
-        lines.append("")
-        lines.extend(diags)
-    return "\n".join(lines)
+    facts.extend(condition_facts(analysis))
+    return report_text(analysis, table, facts)
 
 
 def _bytes_total(x: Any) -> str:

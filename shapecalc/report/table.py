@@ -240,16 +240,7 @@ def render(analysis: Any) -> str:
         colalign=("left", "left", "left", "right"),
         disable_numparse=True,
     )
-    lines = [header(analysis), "", table, ""]
-    outputs = analysis.outputs
-    label = "output" if len(outputs) == 1 else "outputs"
-    facts = [(label, ", ".join(fmt_value(v) for v in outputs) or "none")]
-    total, trainable = _params(analysis)
-    if total:
-        kept = "all trainable" if trainable == total else f"{trainable:,} trainable"
-        facts.append(("params", f"{total:,} ({kept})"))
-    else:
-        facts.append(("params", "0"))
+    facts = output_facts(analysis, *_params(analysis))
     uncounted = [
         layer.name
         for layer in analysis.layers
@@ -257,10 +248,38 @@ def render(analysis: Any) -> str:
     ]
     if uncounted:
         facts.append(("", f"not counted: {', '.join(uncounted)} (lazy, sized by the input)"))
+    facts.extend(condition_facts(analysis))
     if analysis.symbols:
-        conditions = [str(c) for c in analysis.constraints] or ["none"]
-        facts.extend(("conditions" if i == 0 else "", c) for i, c in enumerate(conditions))
         facts.extend(_solved(analysis))
+    return report_text(analysis, table, facts)
+
+
+def output_facts(analysis: Any, total: int, trainable: int) -> list[tuple[str, str]]:
+    """The facts below the table: the output shapes and the parameter count."""
+    outputs = analysis.outputs
+    label = "output" if len(outputs) == 1 else "outputs"
+    facts = [(label, ", ".join(fmt_value(v) for v in outputs) or "none")]
+    if total:
+        kept = "all trainable" if trainable == total else f"{trainable:,} trainable"
+        facts.append(("params", f"{total:,} ({kept})"))
+    else:
+        facts.append(("params", "0"))
+    return facts
+
+
+def condition_facts(analysis: Any) -> list[tuple[str, str]]:
+    """The conditions on the symbolic input sizes, when there are any symbols."""
+    if not analysis.symbols:
+        return []
+    from ..solve import essential_constraints
+
+    conditions = [str(c) for c in essential_constraints(analysis)] or ["none"]
+    return [("conditions" if i == 0 else "", c) for i, c in enumerate(conditions)]
+
+
+def report_text(analysis: Any, table: str, facts: list[tuple[str, str]]) -> str:
+    """The header, the table, the facts (aligned) and the diagnostics."""
+    lines = [header(analysis), "", table, ""]
     width = max(len(k) for k, _ in facts)
     lines.extend(f"{k:<{width}}  {v}".rstrip() for k, v in facts)
     diags = diagnostic_lines(analysis)

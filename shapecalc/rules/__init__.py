@@ -20,13 +20,12 @@ Adding an op touches one file: each module in this package is imported on first 
 from __future__ import annotations
 
 import ast
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..registry import import_submodules
 from ..values import TensorValue
 
 CALL_PREFIXES = ("F.", "torch.", "Tensor.", "operator.", "builtins.", "math.")
@@ -229,9 +228,7 @@ def load_all() -> None:
     if _loaded:
         return
     _loaded = True
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+    import_submodules(__name__, __path__)
 
 
 def get_rule(name: str) -> Rule | None:

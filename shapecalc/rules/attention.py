@@ -64,6 +64,11 @@ def _same(
     return ctx.check(sym.eq(got, want), code, message, fix=fix) is not False
 
 
+def _same_dims(ctx: Any, got: tuple, want: tuple, code: str, message: str) -> bool:
+    """``_same`` dim by dim; False (one finding) at the first dim that differs."""
+    return all(_same(ctx, g, w, code, message) for g, w in zip(got, want))
+
+
 def _check_mask_dtype(ctx: Any, mask: TensorValue, what: str) -> None:
     if mask.dtype != "bool" and not mask.is_floating:
         ctx.report("SC207", f"{ctx.layer}: {what} must be bool or floating point, got {mask.dtype}")
@@ -143,42 +148,32 @@ def mha_core(
         source, key_batch = seq_batch(key)
         if separate:
             # key's and value's sequence and batch dims must match (their features differ)
-            for got, want in zip(value.shape[:-1], key.shape[:-1]):
-                if not _same(
+            _same_dims(
+                ctx,
+                value.shape[:-1],
+                key.shape[:-1],
+                "SC219",
+                f"{ctx.layer}: key's sequence and batch dims {format_shape(key.shape[:-1])} "
+                f"differ from value's {format_shape(value.shape[:-1])}",
+            )
+            for name, t, size in (("key", key, kdim), ("value", value, vdim)):
+                param = f"{name[0]}dim"
+                _same(
                     ctx,
-                    got,
-                    want,
-                    "SC219",
-                    f"{ctx.layer}: key's sequence and batch dims {format_shape(key.shape[:-1])} "
-                    f"differ from value's {format_shape(value.shape[:-1])}",
-                ):
-                    break
-            _same(
-                ctx,
-                key.shape[-1],
-                kdim,
-                "SC215",
-                f"{ctx.layer} expects key of kdim={kdim} features, got {key.shape[-1]}",
-                "kdim",
-            )
-            _same(
-                ctx,
-                value.shape[-1],
-                vdim,
-                "SC215",
-                f"{ctx.layer} expects value of vdim={vdim} features, got {value.shape[-1]}",
-                "vdim",
-            )
+                    t.shape[-1],
+                    size,
+                    "SC215",
+                    f"{ctx.layer} expects {name} of {param}={size} features, got {t.shape[-1]}",
+                    param,
+                )
         else:
-            for got, want in zip(value.shape, key.shape):
-                if not _same(
-                    ctx,
-                    got,
-                    want,
-                    "SC219",
-                    f"{ctx.layer}: key shape {key} does not match value shape {value}",
-                ):
-                    break
+            _same_dims(
+                ctx,
+                value.shape,
+                key.shape,
+                "SC219",
+                f"{ctx.layer}: key shape {key} does not match value shape {value}",
+            )
             _same(
                 ctx,
                 key.shape[-1],
@@ -239,16 +234,14 @@ def _check_key_padding_mask(
         )
         return
     _check_mask_dtype(ctx, mask, "key_padding_mask")
-    for got, expected in zip(mask.shape, want):
-        if not _same(
-            ctx,
-            got,
-            expected,
-            "SC218",
-            f"{ctx.layer}: key_padding_mask must have shape {format_shape(want)} (batch, key "
-            f"length), got {mask}",
-        ):
-            return
+    _same_dims(
+        ctx,
+        mask.shape,
+        want,
+        "SC218",
+        f"{ctx.layer}: key_padding_mask must have shape {format_shape(want)} (batch, key "
+        f"length), got {mask}",
+    )
 
 
 def _check_mha_attn_mask(
@@ -275,16 +268,14 @@ def _check_mha_attn_mask(
     _check_mask_dtype(ctx, mask, "attn_mask")
     if rank_only and (batched or mask.ndim == 2):
         return  # (_mha_shape_check checks an unbatched query's 3-D mask in any case)
-    for got, expected in zip(mask.shape, want):
-        if not _same(
-            ctx,
-            got,
-            expected,
-            "SC218",
-            f"{ctx.layer}: the {mask.ndim}-D attn_mask must have shape {format_shape(want)}, "
-            f"got {mask}",
-        ):
-            return
+    _same_dims(
+        ctx,
+        mask.shape,
+        want,
+        "SC218",
+        f"{ctx.layer}: the {mask.ndim}-D attn_mask must have shape {format_shape(want)}, "
+        f"got {mask}",
+    )
 
 
 @shape_rule(

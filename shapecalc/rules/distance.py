@@ -23,14 +23,6 @@ def _broadcast(ctx: Any, x1: TensorValue, x2: TensorValue) -> TensorValue:
     return TensorValue(tuple(shape), result_dtype([x1, x2]))
 
 
-def cosine_core(ctx: Any, x1: TensorValue, x2: TensorValue, dim: Any) -> TensorValue:
-    both = _broadcast(ctx, x1, x2)
-    d = wrap_dim(ctx, dim, both.ndim)
-    if d is None:
-        return both.with_shape((sym.UNKNOWN,) * max(both.ndim - 1, 0))
-    return both.with_shape(tuple(s for i, s in enumerate(both.shape) if i != d))
-
-
 @shape_rule(
     "CosineSimilarity",
     examples=[
@@ -43,7 +35,7 @@ def cosine_core(ctx: Any, x1: TensorValue, x2: TensorValue, dim: Any) -> TensorV
 def cosine_similarity(
     ctx: Any, x1: TensorValue, x2: TensorValue, *, dim: int = 1, eps: float = 1e-8
 ) -> TensorValue:
-    return cosine_core(ctx, x1, x2, dim)
+    return cosine_similarity_functional(ctx, x1, x2, dim)
 
 
 @shape_rule(
@@ -58,17 +50,11 @@ def cosine_similarity(
 def cosine_similarity_functional(
     ctx: Any, x1: TensorValue, x2: TensorValue, dim: int = 1, eps: float = 1e-8
 ) -> TensorValue:
-    return cosine_core(ctx, x1, x2, dim)
-
-
-def pairwise_core(ctx: Any, x1: TensorValue, x2: TensorValue, keepdim: bool) -> TensorValue:
-    diff = _broadcast(ctx, x1, x2)
-    if diff.ndim == 0:
-        return diff
-    # the norm runs over dim max(x1.dim(), x2.dim()) - 1, the broadcast's last
-    last = diff.ndim - 1
-    shape = diff.shape[:last] + ((1,) if keepdim else ())
-    return diff.with_shape(shape)
+    both = _broadcast(ctx, x1, x2)
+    d = wrap_dim(ctx, dim, both.ndim)
+    if d is None:
+        return both.with_shape((sym.UNKNOWN,) * max(both.ndim - 1, 0))
+    return both.with_shape(tuple(s for i, s in enumerate(both.shape) if i != d))
 
 
 @shape_rule(
@@ -89,7 +75,7 @@ def pairwise_distance(
     eps: float = 1e-6,
     keepdim: bool = False,
 ) -> TensorValue:
-    return pairwise_core(ctx, x1, x2, keepdim)
+    return pairwise_distance_functional(ctx, x1, x2, keepdim=keepdim)
 
 
 @shape_rule(
@@ -108,7 +94,13 @@ def pairwise_distance_functional(
     eps: float = 1e-6,
     keepdim: bool = False,
 ) -> TensorValue:
-    return pairwise_core(ctx, x1, x2, keepdim)
+    diff = _broadcast(ctx, x1, x2)
+    if diff.ndim == 0:
+        return diff
+    # the norm runs over dim max(x1.dim(), x2.dim()) - 1, the broadcast's last
+    last = diff.ndim - 1
+    shape = diff.shape[:last] + ((1,) if keepdim else ())
+    return diff.with_shape(shape)
 
 
 @shape_rule(

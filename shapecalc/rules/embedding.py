@@ -28,6 +28,14 @@ def _indices(ctx: Any, value: Any, what: str = "input") -> None:
         )
 
 
+def _bad_weight(ctx: Any, weight: TensorValue) -> bool:
+    """SC206 unless the functional form's weight is a 2-D (num_embeddings, embedding_dim)."""
+    if weight.ndim == 2:
+        return False
+    ctx.report("SC206", f"{ctx.layer}: weight must be 2-D, got {weight}")
+    return True
+
+
 def _weight_dtype(dtype: Any) -> str:
     return str(dtype).removeprefix("torch.") if dtype is not None else "float32"
 
@@ -80,8 +88,7 @@ def embedding_functional(
     scale_grad_by_freq: bool = False,
     sparse: bool = False,
 ) -> TensorValue:
-    if weight.ndim != 2:
-        ctx.report("SC206", f"{ctx.layer}: weight must be 2-D, got {weight}")
+    if _bad_weight(ctx, weight):
         return TensorValue((*input.shape, sym.UNKNOWN), weight.dtype)
     _indices(ctx, input)
     return TensorValue((*input.shape, weight.shape[1]), weight.dtype)
@@ -222,16 +229,8 @@ def embedding_bag(
     device: Any = None,
     dtype: Any = None,
 ) -> TensorValue:
-    return _bag(
-        ctx,
-        input,
-        offsets,
-        per_sample_weights,
-        mode,
-        include_last_offset,
-        embedding_dim,
-        _weight_dtype(dtype),
-    )
+    bag = (offsets, per_sample_weights, mode, include_last_offset)
+    return _bag(ctx, input, *bag, embedding_dim, _weight_dtype(dtype))
 
 
 @shape_rule(
@@ -255,19 +254,10 @@ def embedding_bag_functional(
     include_last_offset: bool = False,
     padding_idx: Any = None,
 ) -> TensorValue:
-    if weight.ndim != 2:
-        ctx.report("SC206", f"{ctx.layer}: weight must be 2-D, got {weight}")
+    if _bad_weight(ctx, weight):
         return TensorValue((sym.UNKNOWN, sym.UNKNOWN), weight.dtype)
-    return _bag(
-        ctx,
-        input,
-        offsets,
-        per_sample_weights,
-        mode,
-        include_last_offset,
-        weight.shape[1],
-        weight.dtype,
-    )
+    bag = (offsets, per_sample_weights, mode, include_last_offset)
+    return _bag(ctx, input, *bag, weight.shape[1], weight.dtype)
 
 
 @shape_rule(

@@ -37,22 +37,34 @@ def _args(ctx: Any, kernel_size: Any, dilation: Any, padding: Any, stride: Any) 
     return None if any(a is None for a in args) else args
 
 
-def unfold_core(
-    ctx: Any, x: TensorValue, kernel_size: Any, dilation: Any, padding: Any, stride: Any
+@shape_rule(
+    "F.unfold",
+    examples=[
+        ok("F.unfold(x, 3, padding=1)", (1, 27, 16), x=(1, 3, 4, 4)),
+        bad("F.unfold(x, 3)", "SC206", x=(3, 4)),
+    ],
+)
+def unfold_functional(
+    ctx: Any,
+    input: TensorValue,
+    kernel_size: Any,
+    dilation: Any = 1,
+    padding: Any = 0,
+    stride: Any = 1,
 ) -> TensorValue:
-    if x.ndim not in (3, 4):
+    if input.ndim not in (3, 4):
         ctx.report(
-            "SC206", f"{ctx.layer} expects a 3-D (C, H, W) or 4-D (N, C, H, W) input, got {x}"
+            "SC206", f"{ctx.layer} expects a 3-D (C, H, W) or 4-D (N, C, H, W) input, got {input}"
         )
-        return x.with_shape((sym.UNKNOWN,) * 3)
-    batch, channels, spatial = x.shape[:-3], x.shape[-3], x.shape[-2:]
+        return input.with_shape((sym.UNKNOWN,) * 3)
+    batch, channels, spatial = input.shape[:-3], input.shape[-3], input.shape[-2:]
     args = _args(ctx, kernel_size, dilation, padding, stride)
     if args is None:
-        return x.with_shape((*batch, sym.UNKNOWN, sym.UNKNOWN))
+        return input.with_shape((*batch, sym.UNKNOWN, sym.UNKNOWN))
     kernel, dil, pad, st = args
     blocks = windows(ctx, spatial, kernel, st, pad, dil)
     count = sym.UNKNOWN if sym.UNKNOWN in blocks else numel(blocks)
-    return x.with_shape((*batch, channels * numel(kernel), count))
+    return input.with_shape((*batch, channels * numel(kernel), count))
 
 
 @shape_rule(
@@ -75,55 +87,44 @@ def unfold(
     padding: Any = 0,
     stride: Any = 1,
 ) -> TensorValue:
-    return unfold_core(ctx, input, kernel_size, dilation, padding, stride)
+    return unfold_functional(ctx, input, kernel_size, dilation, padding, stride)
 
 
 @shape_rule(
-    "F.unfold",
+    "F.fold",
     examples=[
-        ok("F.unfold(x, 3, padding=1)", (1, 27, 16), x=(1, 3, 4, 4)),
-        bad("F.unfold(x, 3)", "SC206", x=(3, 4)),
+        ok("F.fold(x, (4, 4), 3, padding=1)", (1, 3, 4, 4), x=(1, 27, 16)),
+        bad("F.fold(x, (4, 4), 3)", "SC213", x=(1, 27, 16)),
     ],
 )
-def unfold_functional(
+def fold_functional(
     ctx: Any,
     input: TensorValue,
+    output_size: Any,
     kernel_size: Any,
     dilation: Any = 1,
     padding: Any = 0,
     stride: Any = 1,
 ) -> TensorValue:
-    return unfold_core(ctx, input, kernel_size, dilation, padding, stride)
-
-
-def fold_core(
-    ctx: Any,
-    x: TensorValue,
-    output_size: Any,
-    kernel_size: Any,
-    dilation: Any,
-    padding: Any,
-    stride: Any,
-) -> TensorValue:
-    if x.ndim not in (2, 3):
+    if input.ndim not in (2, 3):
         ctx.report(
             "SC206",
             f"{ctx.layer} expects a 2-D (C * prod(kernel_size), L) or 3-D "
-            f"(N, C * prod(kernel_size), L) input, got {x}",
+            f"(N, C * prod(kernel_size), L) input, got {input}",
         )
-        return x.with_shape((sym.UNKNOWN,) * 4)
-    batch = x.shape[:-2]
+        return input.with_shape((sym.UNKNOWN,) * 4)
+    batch = input.shape[:-2]
     size = _pair(ctx, output_size, "output_size", 1)
     args = _args(ctx, kernel_size, dilation, padding, stride)
     if size is None or args is None:
-        return x.with_shape((*batch, sym.UNKNOWN, sym.UNKNOWN, sym.UNKNOWN))
+        return input.with_shape((*batch, sym.UNKNOWN, sym.UNKNOWN, sym.UNKNOWN))
     kernel, dil, pad, st = args
     per_block = numel(kernel)
-    columns, length = x.shape[-2], x.shape[-1]
+    columns, length = input.shape[-2], input.shape[-1]
     divides = ctx.check(
         sym.divisible(columns, per_block),
         "SC213",
-        f"{ctx.layer}: dim {x.ndim - 2} of the input ({columns}) must be divisible by the "
+        f"{ctx.layer}: dim {input.ndim - 2} of the input ({columns}) must be divisible by the "
         f"product of kernel_size ({per_block})",
     )
     channels = sym.UNKNOWN if divides is False else columns // per_block
@@ -136,7 +137,7 @@ def fold_core(
             f"output size {size[i] + 2 * pad[i]} at spatial dim {i}: no sliding block fits",
         )
         if fits is False:
-            return x.with_shape((*batch, channels, *size))
+            return input.with_shape((*batch, channels, *size))
         blocks.append(window_out(size[i], kernel[i], st[i], pad[i], dil[i]))
     ctx.check(
         sym.eq(length, blocks[0] * blocks[1]),
@@ -144,7 +145,7 @@ def fold_core(
         f"{ctx.layer}: output_size {tuple(size)} holds {blocks[0]} x {blocks[1]} sliding "
         f"blocks, but the input's last dim is {length}",
     )
-    return x.with_shape((*batch, channels, *size))
+    return input.with_shape((*batch, channels, *size))
 
 
 @shape_rule(
@@ -169,26 +170,7 @@ def fold(
     padding: Any = 0,
     stride: Any = 1,
 ) -> TensorValue:
-    return fold_core(ctx, input, output_size, kernel_size, dilation, padding, stride)
-
-
-@shape_rule(
-    "F.fold",
-    examples=[
-        ok("F.fold(x, (4, 4), 3, padding=1)", (1, 3, 4, 4), x=(1, 27, 16)),
-        bad("F.fold(x, (4, 4), 3)", "SC213", x=(1, 27, 16)),
-    ],
-)
-def fold_functional(
-    ctx: Any,
-    input: TensorValue,
-    output_size: Any,
-    kernel_size: Any,
-    dilation: Any = 1,
-    padding: Any = 0,
-    stride: Any = 1,
-) -> TensorValue:
-    return fold_core(ctx, input, output_size, kernel_size, dilation, padding, stride)
+    return fold_functional(ctx, input, output_size, kernel_size, dilation, padding, stride)
 
 
 @shape_rule(

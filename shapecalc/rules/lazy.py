@@ -12,6 +12,7 @@ parameter count the layer will have once materialised, and applies the eager lay
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .. import symbolic as sym
@@ -27,10 +28,7 @@ def _count(*factors: Any, bias: Any = 0) -> int | None:
     """A product of sizes plus a bias size, when all are concrete."""
     if not all(isinstance(f, int) for f in (*factors, bias)):
         return None
-    total = 1
-    for f in factors:
-        total *= f
-    return total + bias
+    return math.prod(factors) + bias
 
 
 @shape_rule(
@@ -70,14 +68,27 @@ def _in_channels(input: TensorValue, n: int) -> Any:
     return sym.UNKNOWN
 
 
-def _kernel_volume(kernel_size: Any, n: int) -> Any:
-    sizes = ntuple(kernel_size, n)
-    volume = 1
-    for k in sizes:
-        if not isinstance(k, int):
-            return None
-        volume *= k
-    return volume
+def _infer_in_channels(
+    ctx: Any,
+    input: TensorValue,
+    out_channels: Any,
+    kernel_size: Any,
+    groups: Any,
+    bias: bool,
+    transposed: bool,
+) -> Any:
+    """Records in_channels with the parameter count: weight (out_channels, in_channels /
+    groups, *kernel_size), transposed (in_channels, out_channels / groups, *kernel_size),
+    and a bias of out_channels."""
+    n = spatial_rank(ctx.op)
+    in_channels = _in_channels(input, n)
+    if in_channels is not sym.UNKNOWN:
+        whole, split = (in_channels, out_channels) if transposed else (out_channels, in_channels)
+        per_group = split // groups if isinstance(split, int) and groups else None
+        kernel = ntuple(kernel_size, n)
+        count = _count(whole, per_group, *kernel, bias=out_channels if bias else 0)
+        ctx.infer({"in_channels": in_channels}, count)
+    return in_channels
 
 
 @shape_rule(
@@ -108,19 +119,7 @@ def lazy_conv(
     device: Any = None,
     dtype: Any = None,
 ) -> TensorValue:
-    n = spatial_rank(ctx.op)
-    in_channels = _in_channels(input, n)
-    if in_channels is not sym.UNKNOWN:
-        per_group = (
-            in_channels // groups if isinstance(in_channels, int) and groups else in_channels
-        )
-        count = _count(
-            out_channels,
-            per_group,
-            _kernel_volume(kernel_size, n),
-            bias=out_channels if bias else 0,
-        )
-        ctx.infer({"in_channels": in_channels}, count)
+    in_channels = _infer_in_channels(ctx, input, out_channels, kernel_size, groups, bias, False)
     return conv(
         ctx,
         input,
@@ -164,14 +163,7 @@ def lazy_conv_transpose(
     device: Any = None,
     dtype: Any = None,
 ) -> TensorValue:
-    n = spatial_rank(ctx.op)
-    in_channels = _in_channels(input, n)
-    if in_channels is not sym.UNKNOWN:
-        per_group = out_channels // groups if isinstance(out_channels, int) and groups else None
-        count = _count(
-            in_channels, per_group, _kernel_volume(kernel_size, n), bias=out_channels if bias else 0
-        )
-        ctx.infer({"in_channels": in_channels}, count)
+    in_channels = _infer_in_channels(ctx, input, out_channels, kernel_size, groups, bias, True)
     return conv_transpose(
         ctx,
         input,
@@ -203,44 +195,15 @@ def _norm_features(ctx: Any, input: TensorValue, affine: bool, bias: bool) -> An
     "LazyBatchNorm1d",
     "LazyBatchNorm2d",
     "LazyBatchNorm3d",
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
     examples=[
         ok("nn.LazyBatchNorm2d()(x)", (2, 3, 4, 4), x=(2, 3, 4, 4)),
         ok("nn.LazyBatchNorm1d(affine=False)(x)", (4, 3), x=(4, 3)),
         bad("nn.LazyBatchNorm2d()(x)", "SC206", x=(3, 4, 4)),
         bad("nn.LazyBatchNorm1d()(x)", "SC206", x=(3,)),
         bad("nn.LazyBatchNorm2d().eval()(x)", "SC208", x=(1, 3, 1, 1)),
-    ],
-)
-def lazy_batch_norm(
-    ctx: Any,
-    input: TensorValue,
-    *,
-    eps: float = 1e-5,
-    momentum: Any = 0.1,
-    affine: bool = True,
-    track_running_stats: bool = True,
-    device: Any = None,
-    dtype: Any = None,
-    bias: bool = True,
-) -> TensorValue:
-    features = _norm_features(ctx, input, affine, bias)
-    return batch_norm(
-        ctx,
-        input,
-        num_features=features,
-        eps=eps,
-        momentum=momentum,
-        affine=affine,
-        track_running_stats=track_running_stats,
-        bias=bias,
-    )
-
-
-@shape_rule(
-    "LazyInstanceNorm1d",
-    "LazyInstanceNorm2d",
-    "LazyInstanceNorm3d",
-    examples=[
         ok("nn.LazyInstanceNorm1d()(x)", (2, 3, 5), x=(2, 3, 5)),
         ok("nn.LazyInstanceNorm2d()(x)", (4, 4, 4), x=(4, 4, 4)),
         ok("nn.LazyInstanceNorm1d(affine=False, track_running_stats=False)(x)", (3, 5), x=(3, 5)),
@@ -248,7 +211,7 @@ def lazy_batch_norm(
         bad("nn.LazyInstanceNorm2d(track_running_stats=False)(x)", "SC209", x=(2, 3, 1, 1)),
     ],
 )
-def lazy_instance_norm(
+def lazy_norm(
     ctx: Any,
     input: TensorValue,
     *,
@@ -260,13 +223,14 @@ def lazy_instance_norm(
     dtype: Any = None,
     bias: bool = True,
 ) -> TensorValue:
-    # an unbatched input's dim 1 is not its channels: torch then rejects it (with affine or
-    # running statistics) unless the two sizes happen to agree, and so does this rule
-    features = _norm_features(ctx, input, affine, bias)
-    return instance_norm(
+    """The eager BatchNorm / InstanceNorm rule with num_features read from the input. An
+    unbatched InstanceNorm input's dim 1 is not its channels: torch then rejects it (with
+    affine or running statistics) unless the two sizes happen to agree, and so does this."""
+    eager = batch_norm if ctx.op.startswith("LazyBatchNorm") else instance_norm
+    return eager(
         ctx,
         input,
-        num_features=features,
+        num_features=_norm_features(ctx, input, affine, bias),
         eps=eps,
         momentum=momentum,
         affine=affine,

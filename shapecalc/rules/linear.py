@@ -19,7 +19,15 @@ def linear_core(
         ctx.report("SC206", f"{ctx.layer} needs an input with at least 1 dimension, got a scalar")
         return x.with_shape((out_features,))
     got = x.shape[-1]
-    fix = Fix(fix_param, got, f"{fix_param}={got}") if fix_param and isinstance(got, int) else None
+    # no in_features fix where the last dim is not a feature dim: on an image-shaped map (a
+    # flatten or permute is missing) or a singleton a keepdim left, the edit would make the
+    # Linear run silently on the wrong axis
+    plausible = x.ndim <= 3 and (got != 1 or x.ndim <= 2)
+    fix = (
+        Fix(fix_param, got, f"{fix_param}={got}")
+        if fix_param and isinstance(got, int) and plausible
+        else None
+    )
     ctx.expect_eq(got, in_features, "SC401", "input features", fix=fix)
     return x.with_shape((*x.shape[:-1], out_features))
 

@@ -29,8 +29,9 @@ from .elementwise import (
 from .reduce import wrap_dim
 
 
-def _inner(ctx: Any, a: TensorValue, b: TensorValue, x: Dim, y: Dim) -> None:
-    """The contracted sizes of a product must be equal (SC304, naming both)."""
+def _inner(ctx: Any, a: TensorValue, b: TensorValue, x: Dim, y: Dim) -> bool:
+    """The contracted sizes of a product must be equal (SC304, naming both). False when
+    they are not."""
     message = (
         f"{ctx.layer} cannot multiply {format_shape(a.shape)} by {format_shape(b.shape)}: "
         f"inner dimensions {x} vs {y}"
@@ -38,8 +39,21 @@ def _inner(ctx: Any, a: TensorValue, b: TensorValue, x: Dim, y: Dim) -> None:
     if isinstance(x, int) and isinstance(y, int):
         if x != y:
             ctx.report("SC304", message)
-        return
-    ctx.check(sym.eq(x, y), "SC304", message)
+        return x == y
+    return ctx.check(sym.eq(x, y), "SC304", message) is not False
+
+
+def _columns(ctx: Any, ok: bool, left: Sequence[Dim], right: Sequence[Dim]) -> Dim:
+    """The columns of a product whose inner sizes may not agree. After a mismatch the
+    intended product is unknown, with one common exception: the right operand's transpose
+    forgotten (``q @ k`` for ``q @ k.transpose(-2, -1)``: both end in the same size), whose
+    intended columns are the right operand's rows. Anything else is opaque, so that the ops
+    after it report nothing the first mismatch caused."""
+    if ok:
+        return right[-1]
+    if ctx.decide(sym.eq(left[-1], right[-1])) is True:
+        return right[-2]
+    return UNKNOWN
 
 
 def _rank(ctx: Any, t: TensorValue, ranks: Sequence[int], what: str) -> bool:
@@ -67,13 +81,13 @@ def matmul_core(ctx: Any, a: Any, b: Any) -> Any:
         return TensorValue((UNKNOWN,) * max(a.ndim, b.ndim, 1), dtype, const)
     left = a.shape if a.ndim > 1 else (1, *a.shape)
     right = b.shape if b.ndim > 1 else (*b.shape, 1)
-    _inner(ctx, a, b, left[-1], right[-2])
+    ok = _inner(ctx, a, b, left[-1], right[-2])
     batch = broadcast_two(ctx, left[:-2], right[:-2], "SC304", "the batch dims of ")
     shape = list(batch)
     if a.ndim > 1:
         shape.append(left[-2])
     if b.ndim > 1:
-        shape.append(right[-1])
+        shape.append(_columns(ctx, ok, left, right))
     return TensorValue(tuple(shape), dtype, const)
 
 
@@ -107,8 +121,8 @@ def matmul(ctx: Any, input: Any, other: Any, *, out: Any = None) -> Any:
 def _mm(ctx: Any, a: TensorValue, b: TensorValue) -> tuple[Dim, Dim] | None:
     if not (_rank(ctx, a, (2,), "first matrix") and _rank(ctx, b, (2,), "second matrix")):
         return None
-    _inner(ctx, a, b, a.shape[1], b.shape[0])
-    return a.shape[0], b.shape[1]
+    ok = _inner(ctx, a, b, a.shape[1], b.shape[0])
+    return a.shape[0], _columns(ctx, ok, a.shape, b.shape)
 
 
 @shape_rule(
@@ -140,8 +154,8 @@ def _bmm(ctx: Any, a: TensorValue, b: TensorValue) -> tuple[Dim, Dim, Dim] | Non
             ctx.report("SC304", message)
     else:
         ctx.check(sym.eq(batch, b.shape[0]), "SC304", message)
-    _inner(ctx, a, b, a.shape[2], b.shape[1])
-    return batch, a.shape[1], b.shape[2]
+    ok = _inner(ctx, a, b, a.shape[2], b.shape[1])
+    return batch, a.shape[1], _columns(ctx, ok, a.shape, b.shape)
 
 
 @shape_rule(

@@ -39,6 +39,21 @@ def _rank_error(ctx: Any, x: TensorValue, ranks: tuple[int, ...]) -> bool:
     return True
 
 
+def _min_rank(ctx: Any, x: TensorValue, rank: int) -> bool:
+    """SC206 unless x has at least ``rank`` dims."""
+    if x.ndim >= rank:
+        return False
+    ctx.report("SC206", f"{ctx.layer} expects an input of at least {rank} dims, got {x}")
+    return True
+
+
+def _expect_size(ctx: Any, got: Any, want: Any, param: str, code: str = "SC203") -> None:
+    """The input's channel dim ``got`` must equal the constructor's ``param`` (``want``); the
+    fix sets ``param`` to the input's size when that is concrete."""
+    fix = Fix(param, got, f"{param}={got}") if isinstance(got, int) else None
+    ctx.expect_eq(got, want, code, f"channels ({param})", fix=fix)
+
+
 def _single_value(
     ctx: Any, count: Any, warning: bool, what: str = "value per channel", shape: Any = None
 ) -> None:
@@ -53,18 +68,26 @@ def _single_value(
         )
 
 
-def _per_channel(ctx: Any, value: Any, channels: Any, what: str, one_dim: bool = False) -> None:
-    """A weight, bias or running statistic must hold one entry per channel (SC203)."""
-    if not isinstance(value, TensorValue):
-        return
-    if one_dim and value.ndim != 1:
-        ctx.report("SC203", f"{ctx.layer}: {what} must be 1-D, got {value}")
-        return
-    ctx.check(
-        sym.eq(numel(value.shape), channels),
-        "SC203",
-        f"{ctx.layer}: {what} {value} must hold one entry per channel ({channels})",
-    )
+def _per_channel(ctx: Any, channels: Any, one_dim: bool, **values: Any) -> None:
+    """Each weight, bias or running statistic given must hold one entry per channel (SC203),
+    and with ``one_dim`` be 1-D."""
+    for what, value in values.items():
+        if not isinstance(value, TensorValue):
+            continue
+        if one_dim and value.ndim != 1:
+            ctx.report("SC203", f"{ctx.layer}: {what} must be 1-D, got {value}")
+            continue
+        ctx.check(
+            sym.eq(numel(value.shape), channels),
+            "SC203",
+            f"{ctx.layer}: {what} {value} must hold one entry per channel ({channels})",
+        )
+
+
+def _running_stats_given(ctx: Any, running_mean: Any, running_var: Any, when: str) -> None:
+    """SC214: the functional forms need both running statistics unless they use batch ones."""
+    if running_mean is None or running_var is None:
+        ctx.report("SC214", f"{ctx.layer}: running_mean and running_var must be given {when}")
 
 
 def _batch_norm_module(
@@ -73,9 +96,7 @@ def _batch_norm_module(
     if _rank_error(ctx, x, ranks):
         return x
     if affine or running:  # weight or running statistics exist and are sized num_features
-        got = x.shape[1]
-        fix = Fix("num_features", got, f"num_features={got}") if isinstance(got, int) else None
-        ctx.expect_eq(got, num_features, "SC203", "channels (num_features)", fix=fix)
+        _expect_size(ctx, x.shape[1], num_features, "num_features")
     # Without running statistics, eval mode uses batch statistics too (batchnorm.py:
     # bn_training = running_mean is None), so one value per channel fails in every mode.
     _single_value(ctx, numel(x.shape[:1] + x.shape[2:]), running, shape=x.shape)
@@ -190,20 +211,13 @@ def _batch_norm_args(
     bias: Any,
     training: Any,
 ) -> TensorValue:
-    if input.ndim < 2:
-        ctx.report("SC206", f"{ctx.layer} expects an input of at least 2 dims, got {input}")
+    if _min_rank(ctx, input, 2):
         return input
+    if not training:
+        _running_stats_given(ctx, running_mean, running_var, "in evaluation mode (training=False)")
     channels = input.shape[1]
-    if not training and (running_mean is None or running_var is None):
-        ctx.report(
-            "SC214",
-            f"{ctx.layer}: running_mean and running_var must be given in evaluation mode "
-            "(training=False)",
-        )
-    _per_channel(ctx, running_mean, channels, "running_mean", one_dim=True)
-    _per_channel(ctx, running_var, channels, "running_var", one_dim=True)
-    _per_channel(ctx, weight, channels, "weight")
-    _per_channel(ctx, bias, channels, "bias")
+    _per_channel(ctx, channels, True, running_mean=running_mean, running_var=running_var)
+    _per_channel(ctx, channels, False, weight=weight, bias=bias)
     return input
 
 
@@ -283,9 +297,7 @@ def instance_norm(
     feature = input.ndim - (n + 1)  # unbatched inputs have their channels first
     if affine or track_running_stats:
         # affine: ValueError in forward; running stats: F.instance_norm's size check
-        got = input.shape[feature]
-        fix = Fix("num_features", got, f"num_features={got}") if isinstance(got, int) else None
-        ctx.expect_eq(got, num_features, "SC203", "channels (num_features)", fix=fix)
+        _expect_size(ctx, input.shape[feature], num_features, "num_features")
     # F.instance_norm uses the input's statistics when training or without running stats
     spatial = numel(input.shape[feature + 1 :])
     _single_value(ctx, spatial, track_running_stats, "spatial element", input.shape)
@@ -327,21 +339,21 @@ def _instance_norm_args(
     bias: Any,
     use_input_stats: bool,
 ) -> TensorValue:
-    if not use_input_stats and (running_mean is None or running_var is None):
-        ctx.report(
-            "SC214",
-            f"{ctx.layer}: running_mean and running_var must be given when use_input_stats "
-            "is False",
-        )
+    if not use_input_stats:
+        _running_stats_given(ctx, running_mean, running_var, "when use_input_stats is False")
     if input.ndim < 2:
         if not use_input_stats:
-            ctx.report("SC206", f"{ctx.layer} expects an input of at least 2 dims, got {input}")
+            _min_rank(ctx, input, 2)
         return input
-    channels = input.shape[1]
-    _per_channel(ctx, running_mean, channels, "running_mean")
-    _per_channel(ctx, running_var, channels, "running_var")
-    _per_channel(ctx, weight, channels, "weight")
-    _per_channel(ctx, bias, channels, "bias")
+    _per_channel(
+        ctx,
+        input.shape[1],
+        False,
+        running_mean=running_mean,
+        running_var=running_var,
+        weight=weight,
+        bias=bias,
+    )
     return input
 
 
@@ -387,17 +399,11 @@ def instance_norm_aten(
 
 
 def _group_norm_core(ctx: Any, x: TensorValue, num_groups: Any, affine_channels: Any) -> None:
-    if x.ndim < 2:
-        ctx.report("SC206", f"{ctx.layer} expects an input of at least 2 dims, got {x}")
+    if _min_rank(ctx, x, 2):
         return
     channels = x.shape[1]
     if affine_channels is not None:
-        fix = (
-            Fix("num_channels", channels, f"num_channels={channels}")
-            if isinstance(channels, int)
-            else None
-        )
-        ctx.expect_eq(channels, affine_channels, "SC204", "channels (num_channels)", fix=fix)
+        _expect_size(ctx, channels, affine_channels, "num_channels", "SC204")
     if not isinstance(num_groups, int) or num_groups <= 0:
         if ctx.concrete(num_groups, "num_groups") is not None:
             ctx.report("SC204", f"{ctx.layer}: num_groups must be positive, got {num_groups!r}")
@@ -472,8 +478,7 @@ def group_norm_functional(
 ) -> TensorValue:
     _group_norm_core(ctx, input, num_groups, None)
     if input.ndim >= 2:
-        _per_channel(ctx, weight, input.shape[1], "weight", one_dim=True)
-        _per_channel(ctx, bias, input.shape[1], "bias", one_dim=True)
+        _per_channel(ctx, input.shape[1], True, weight=weight, bias=bias)
     return input
 
 
@@ -510,16 +515,14 @@ def _check_trailing(ctx: Any, x: TensorValue, shape: tuple, fix_param: str | Non
     if fix_param and all(isinstance(d, int) for d in tail):
         value = tail[0] if len(tail) == 1 else tuple(tail)
         fix = Fix(fix_param, value, f"{fix_param}={value}")
-    for got, want in zip(tail, shape):
-        if (
-            ctx.check(
-                sym.eq(got, want),
-                "SC205",
-                f"{ctx.layer} expects an input ending in {format_shape(shape)}, got {x}",
-                fix=fix,
-            )
-            is False
-        ):
+    message = f"{ctx.layer} expects an input ending in {format_shape(shape)}, got {x}"
+    _same_dims(ctx, tail, shape, message, fix)
+
+
+def _same_dims(ctx: Any, got: Any, want: tuple, message: str, fix: Any = None) -> None:
+    """SC205 at the first dim of ``got`` decidedly unlike ``want``'s."""
+    for g, w in zip(got, want):
+        if ctx.check(sym.eq(g, w), "SC205", message, fix=fix) is False:
             return
 
 
@@ -527,19 +530,30 @@ def _affine_shape(ctx: Any, value: Any, shape: tuple, what: str) -> None:
     """F.layer_norm / F.rms_norm: "Expected weight to be of same shape as normalized_shape"."""
     if not isinstance(value, TensorValue):
         return
+    message = f"{ctx.layer}: {what} {value} must have shape {format_shape(shape)}"
     if value.ndim != len(shape):
-        ctx.report("SC205", f"{ctx.layer}: {what} {value} must have shape {format_shape(shape)}")
+        ctx.report("SC205", message)
         return
-    for got, want in zip(value.shape, shape):
-        if (
-            ctx.check(
-                sym.eq(got, want),
-                "SC205",
-                f"{ctx.layer}: {what} {value} must have shape {format_shape(shape)}",
-            )
-            is False
-        ):
-            return
+    _same_dims(ctx, value.shape, shape, message)
+
+
+def _layer_norm_module(ctx: Any, x: TensorValue, normalized_shape: Any) -> TensorValue:
+    """nn.LayerNorm / nn.RMSNorm: the input must end in normalized_shape."""
+    shape = _normalized(ctx, normalized_shape, functional=False)
+    if shape is not None:
+        _check_trailing(ctx, x, shape, "normalized_shape")
+    return x
+
+
+def _layer_norm_args(ctx: Any, x: TensorValue, normalized_shape: Any, **affine: Any) -> TensorValue:
+    """F.layer_norm / F.rms_norm: the input must end in normalized_shape, and the weight
+    (and bias) given must have exactly that shape."""
+    shape = _normalized(ctx, normalized_shape, functional=True)
+    if shape is not None:
+        _check_trailing(ctx, x, shape, None)
+        for what, value in affine.items():
+            _affine_shape(ctx, value, shape, what)
+    return x
 
 
 @shape_rule(
@@ -563,10 +577,7 @@ def layer_norm(
     device: Any = None,
     dtype: Any = None,
 ) -> TensorValue:
-    shape = _normalized(ctx, normalized_shape, functional=False)
-    if shape is not None:
-        _check_trailing(ctx, input, shape, "normalized_shape")
-    return input
+    return _layer_norm_module(ctx, input, normalized_shape)
 
 
 @shape_rule(
@@ -587,10 +598,7 @@ def rms_norm(
     device: Any = None,
     dtype: Any = None,
 ) -> TensorValue:
-    shape = _normalized(ctx, normalized_shape, functional=False)
-    if shape is not None:
-        _check_trailing(ctx, input, shape, "normalized_shape")
-    return input
+    return _layer_norm_module(ctx, input, normalized_shape)
 
 
 @shape_rule(
@@ -613,12 +621,7 @@ def layer_norm_functional(
     eps: float = 1e-5,
     *rest: Any,
 ) -> TensorValue:
-    shape = _normalized(ctx, normalized_shape, functional=True)
-    if shape is not None:
-        _check_trailing(ctx, input, shape, None)
-        _affine_shape(ctx, weight, shape, "weight")
-        _affine_shape(ctx, bias, shape, "bias")
-    return input
+    return _layer_norm_args(ctx, input, normalized_shape, weight=weight, bias=bias)
 
 
 @shape_rule(
@@ -634,11 +637,7 @@ def layer_norm_functional(
 def rms_norm_functional(
     ctx: Any, input: TensorValue, normalized_shape: Any, weight: Any = None, eps: Any = None
 ) -> TensorValue:
-    shape = _normalized(ctx, normalized_shape, functional=True)
-    if shape is not None:
-        _check_trailing(ctx, input, shape, None)
-        _affine_shape(ctx, weight, shape, "weight")
-    return input
+    return _layer_norm_args(ctx, input, normalized_shape, weight=weight)
 
 
 # ---------------------------------------------------------------- local response, normalize
@@ -646,11 +645,14 @@ def rms_norm_functional(
 
 @shape_rule(
     "LocalResponseNorm",
+    "CrossMapLRN2d",
     examples=[
         ok("nn.LocalResponseNorm(2)(x)", (2, 4, 3), x=(2, 4, 3)),
         ok("nn.LocalResponseNorm(5)(x)", (1, 96, 5, 5), x=(1, 96, 5, 5)),
         ok("nn.LocalResponseNorm(3)(x)", (2, 4, 2, 2, 2, 2), x=(2, 4, 2, 2, 2, 2)),
+        ok("nn.CrossMapLRN2d(3)(x)", (2, 4, 3, 3), x=(2, 4, 3, 3)),
         bad("nn.LocalResponseNorm(2)(x)", "SC206", x=(2, 4)),
+        bad("nn.CrossMapLRN2d(3)(x)", "SC206", x=(4, 3, 3)),
     ],
 )
 def local_response_norm(
@@ -662,6 +664,9 @@ def local_response_norm(
     beta: float = 0.75,
     k: float = 1.0,
 ) -> TensorValue:
+    if ctx.op == "CrossMapLRN2d":
+        _rank_error(ctx, input, (4,))  # "CrossMapLRN2d: Expected input to be 4D"
+        return input
     return local_response_norm_functional(ctx, input, size)
 
 
@@ -680,28 +685,7 @@ def local_response_norm_functional(
     beta: float = 0.75,
     k: float = 1.0,
 ) -> TensorValue:
-    if input.ndim < 3:  # "Expected 3D or higher dimensionality input"
-        ctx.report("SC206", f"{ctx.layer} expects an input of at least 3 dims, got {input}")
-    return input
-
-
-@shape_rule(
-    "CrossMapLRN2d",
-    examples=[
-        ok("nn.CrossMapLRN2d(3)(x)", (2, 4, 3, 3), x=(2, 4, 3, 3)),
-        bad("nn.CrossMapLRN2d(3)(x)", "SC206", x=(4, 3, 3)),
-    ],
-)
-def cross_map_lrn(
-    ctx: Any,
-    input: TensorValue,
-    *,
-    size: int,
-    alpha: float = 1e-4,
-    beta: float = 0.75,
-    k: float = 1,
-) -> TensorValue:
-    _rank_error(ctx, input, (4,))  # "CrossMapLRN2d: Expected input to be 4D"
+    _min_rank(ctx, input, 3)  # "Expected 3D or higher dimensionality input"
     return input
 
 

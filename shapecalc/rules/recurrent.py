@@ -75,12 +75,17 @@ def check_constructor(
             f"({hidden_size})",
         )
         good = False
+    return _check_nonlinearity(ctx, nonlinearity) and good
+
+
+def _check_nonlinearity(ctx: Any, nonlinearity: str | None) -> bool:
+    """RNN / RNNCell: 'Unknown nonlinearity' (SC002) unless tanh or relu."""
     if nonlinearity is not None and nonlinearity not in ("tanh", "relu"):
         ctx.report(
             "SC002", f"{ctx.layer}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}"
         )
-        good = False
-    return good
+        return False
+    return True
 
 
 def _check_state(ctx: Any, state: Any, want: tuple, what: str, batched: bool, rank: int) -> None:
@@ -184,6 +189,36 @@ def recurrent_core(
     return result(seq, batch_dims)
 
 
+def _sequence(
+    ctx: Any,
+    x: TensorValue,
+    hx: Any,
+    lstm: bool,
+    input_size: Any,
+    hidden_size: Any,
+    num_layers: Any,
+    dropout: Any,
+    batch_first: bool,
+    bidirectional: bool,
+    proj_size: Any = 0,
+    nonlinearity: str | None = None,
+) -> Any:
+    """RNN, LSTM, GRU: their constructor's checks, then ``recurrent_core``."""
+    check_constructor(ctx, input_size, hidden_size, num_layers, dropout, proj_size, nonlinearity)
+    return recurrent_core(
+        ctx,
+        x,
+        hx,
+        lstm=lstm,
+        input_size=input_size,
+        hidden_size=hidden_size,
+        num_layers=num_layers,
+        batch_first=batch_first,
+        bidirectional=bidirectional,
+        proj_size=proj_size,
+    )
+
+
 @shape_rule(
     "RNN",
     examples=[
@@ -219,18 +254,8 @@ def rnn(
     device: Any = None,
     dtype: Any = None,
 ) -> Any:
-    check_constructor(ctx, input_size, hidden_size, num_layers, dropout, 0, nonlinearity)
-    return recurrent_core(
-        ctx,
-        input,
-        hx,
-        lstm=False,
-        input_size=input_size,
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        batch_first=batch_first,
-        bidirectional=bidirectional,
-    )
+    args = (input_size, hidden_size, num_layers, dropout, batch_first, bidirectional)
+    return _sequence(ctx, input, hx, False, *args, nonlinearity=nonlinearity)
 
 
 @shape_rule(
@@ -268,19 +293,8 @@ def lstm(
     device: Any = None,
     dtype: Any = None,
 ) -> Any:
-    check_constructor(ctx, input_size, hidden_size, num_layers, dropout, proj_size)
-    return recurrent_core(
-        ctx,
-        input,
-        hx,
-        lstm=True,
-        input_size=input_size,
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        batch_first=batch_first,
-        bidirectional=bidirectional,
-        proj_size=proj_size,
-    )
+    args = (input_size, hidden_size, num_layers, dropout, batch_first, bidirectional)
+    return _sequence(ctx, input, hx, True, *args, proj_size=proj_size)
 
 
 @shape_rule(
@@ -308,18 +322,8 @@ def gru(
     device: Any = None,
     dtype: Any = None,
 ) -> Any:
-    check_constructor(ctx, input_size, hidden_size, num_layers, dropout, 0)
-    return recurrent_core(
-        ctx,
-        input,
-        hx,
-        lstm=False,
-        input_size=input_size,
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        batch_first=batch_first,
-        bidirectional=bidirectional,
-    )
+    args = (input_size, hidden_size, num_layers, dropout, batch_first, bidirectional)
+    return _sequence(ctx, input, hx, False, *args)
 
 
 # ----------------------------------------------------------------------------------- cells
@@ -356,13 +360,6 @@ def cell_core(
     return (out, out) if lstm else out
 
 
-def _check_cell_constructor(ctx: Any, nonlinearity: str | None = None) -> None:
-    if nonlinearity is not None and nonlinearity not in ("tanh", "relu"):
-        ctx.report(
-            "SC002", f"{ctx.layer}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}"
-        )
-
-
 @shape_rule(
     "RNNCell",
     examples=[
@@ -386,42 +383,24 @@ def rnn_cell(
     device: Any = None,
     dtype: Any = None,
 ) -> Any:
-    _check_cell_constructor(ctx, nonlinearity)
+    _check_nonlinearity(ctx, nonlinearity)
     return cell_core(ctx, input, hx, input_size, hidden_size, lstm=False)
 
 
 @shape_rule(
     "LSTMCell",
+    "GRUCell",
     examples=[
         ok("nn.LSTMCell(10, 20)(x)", [(3, 20), (3, 20)], x=(3, 10)),
         ok("nn.LSTMCell(4, 6)(x, (h, c))[0]", (2, 6), x=(2, 4), h=(2, 6), c=(2, 6)),
         bad("nn.LSTMCell(4, 6)(x)", "SC215", x=(2, 5)),
         bad("nn.LSTMCell(4, 6)(x, (h, c))", "SC216", x=(2, 4), h=(2, 6), c=(2, 5)),
-    ],
-)
-def lstm_cell(
-    ctx: Any,
-    input: TensorValue,
-    hx: Any = None,
-    *,
-    input_size: Any,
-    hidden_size: Any,
-    bias: bool = True,
-    device: Any = None,
-    dtype: Any = None,
-) -> Any:
-    return cell_core(ctx, input, hx, input_size, hidden_size, lstm=True)
-
-
-@shape_rule(
-    "GRUCell",
-    examples=[
         ok("nn.GRUCell(10, 20)(x)", (3, 20), x=(3, 10)),
         bad("nn.GRUCell(10, 20)(x)", "SC215", x=(3, 12)),
         bad("nn.GRUCell(4, 6)(x, h)", "SC216", x=(3, 4), h=(3, 5)),
     ],
 )
-def gru_cell(
+def lstm_gru_cell(
     ctx: Any,
     input: TensorValue,
     hx: Any = None,
@@ -432,4 +411,4 @@ def gru_cell(
     device: Any = None,
     dtype: Any = None,
 ) -> Any:
-    return cell_core(ctx, input, hx, input_size, hidden_size, lstm=False)
+    return cell_core(ctx, input, hx, input_size, hidden_size, lstm=ctx.op == "LSTMCell")

@@ -101,7 +101,7 @@ def ravel(ctx: Any, input: TensorValue) -> TensorValue:
 
 
 def infer_size(
-    ctx: Any, shape: Sequence[Dim], total: Dim, code: str = "SC402", what: str = "input"
+    ctx: Any, shape: Sequence[Dim], total: Dim, code: str = "SC402", what: str = "an input"
 ) -> tuple[Dim, ...]:
     """ATen infer_size: at most one -1 and every other size >= 0 (else SC405), and the sizes
     must hold exactly ``total`` elements (else ``code``); -1 becomes total / (product of the
@@ -127,7 +127,7 @@ def infer_size(
             ctx.check(sym.ge(d, 0), "SC405", f"{ctx.layer}: size {d} at index {i} is negative")
         known = known * d
     out = list(shape)
-    mismatch = f"{ctx.layer}: shape {shown} is invalid for an {what} of {total} elements"
+    mismatch = f"{ctx.layer}: shape {shown} is invalid for {what} of {total} elements"
     if infer is None:
         ctx.check(sym.eq(known, total), code, mismatch)
         return tuple(out)

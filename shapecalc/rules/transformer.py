@@ -83,44 +83,41 @@ def encoder_layer_core(
     _attention(
         ctx, src, src, src_key_padding_mask, src_mask, is_causal, d_model, nhead, batch_first, names
     )
-    return src
+    return _declared(src, d_model)
+
+
+def _declared(x: TensorValue, d_model: Any) -> TensorValue:
+    """A layer's output: its input's shape with d_model features (the size its last
+    Linear produces), so that a wrong input width is one error, not one more per layer after
+    it."""
+    return x.with_shape((*x.shape[:-1], d_model)) if x.ndim else x
 
 
 def decoder_layer_core(
     ctx: Any,
     tgt: TensorValue,
     memory: TensorValue,
-    masks: Mapping[str, Any],
+    tgt_mask: Any,
+    memory_mask: Any,
+    tgt_key_padding_mask: Any,
+    memory_key_padding_mask: Any,
+    tgt_is_causal: Any,
+    memory_is_causal: Any,
+    *,
     d_model: Any,
     nhead: Any,
     batch_first: bool,
 ) -> TensorValue:
-    """Self-attention over tgt, attention from tgt to memory, feed-forward: tgt's shape."""
-    _attention(
-        ctx,
-        tgt,
-        tgt,
-        masks.get("tgt_key_padding_mask"),
-        masks.get("tgt_mask"),
-        masks.get("tgt_is_causal"),
-        d_model,
-        nhead,
-        batch_first,
-        ("tgt", "tgt", "d_model"),
+    """Self-attention over tgt, attention from tgt to memory, feed-forward: tgt's shape.
+    The arguments after memory are the decoder's forward arguments, in their order."""
+    blocks = (
+        (tgt, tgt_key_padding_mask, tgt_mask, tgt_is_causal, "tgt"),
+        (memory, memory_key_padding_mask, memory_mask, memory_is_causal, "memory"),
     )
-    _attention(
-        ctx,
-        tgt,
-        memory,
-        masks.get("memory_key_padding_mask"),
-        masks.get("memory_mask"),
-        masks.get("memory_is_causal"),
-        d_model,
-        nhead,
-        batch_first,
-        ("tgt", "memory", "d_model"),
-    )
-    return tgt
+    for key, padding_mask, mask, is_causal, key_name in blocks:
+        names = ("tgt", key_name, "d_model")
+        _attention(ctx, tgt, key, padding_mask, mask, is_causal, d_model, nhead, batch_first, names)
+    return _declared(tgt, d_model)
 
 
 @shape_rule(
@@ -216,15 +213,11 @@ def transformer_decoder_layer(
     dtype: Any = None,
 ) -> TensorValue:
     check_heads(ctx, d_model, nhead, "d_model", "nhead")
-    masks = {
-        "tgt_mask": tgt_mask,
-        "memory_mask": memory_mask,
-        "tgt_key_padding_mask": tgt_key_padding_mask,
-        "memory_key_padding_mask": memory_key_padding_mask,
-        "tgt_is_causal": tgt_is_causal,
-        "memory_is_causal": memory_is_causal,
-    }
-    return decoder_layer_core(ctx, tgt, memory, masks, d_model, nhead, batch_first)
+    masks = (tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask)
+    causal = (tgt_is_causal, memory_is_causal)
+    return decoder_layer_core(
+        ctx, tgt, memory, *masks, *causal, d_model=d_model, nhead=nhead, batch_first=batch_first
+    )
 
 
 # ---------------------------------------------------------------------------------- stacks
@@ -240,6 +233,22 @@ def _layer(ctx: Any, layer: Any, what: str) -> Mapping[str, Any] | None:
         "after it are not checked",
     )
     return None
+
+
+def _stacked(ctx: Any, layer: Any, num_layers: Any, what: str) -> dict[str, Any] | None:
+    """The arguments the stacked layer's rule takes from its constructor (d_model, nhead,
+    batch_first), or None when the stack has no layer shapecalc knows."""
+    # a stack of no layers has no layer to read (the torch frontend finds none)
+    if not _check_num_layers(ctx, num_layers):
+        return None
+    args = _layer(ctx, layer, what)
+    if args is None:
+        return None
+    return {
+        "d_model": args["d_model"],
+        "nhead": args["nhead"],
+        "batch_first": bool(args.get("batch_first", False)),
+    }
 
 
 def _check_num_layers(ctx: Any, num_layers: Any) -> bool:
@@ -315,24 +324,10 @@ def transformer_encoder(
     enable_nested_tensor: bool = True,
     mask_check: bool = True,
 ) -> Any:
-    # a stack of no layers has no layer to read (the torch frontend finds none)
-    if not _check_num_layers(ctx, num_layers):
-        return src
-    layer = _layer(ctx, encoder_layer, "encoder_layer")
-    if layer is None:
-        return src
-    check_heads(ctx, layer["d_model"], layer["nhead"], "d_model", "nhead")
-    encoder_layer_core(
-        ctx,
-        src,
-        mask,
-        src_key_padding_mask,
-        is_causal,
-        layer["d_model"],
-        layer["nhead"],
-        bool(layer.get("batch_first", False)),
-    )
-    _check_norm(ctx, src, norm)
+    layer = _stacked(ctx, encoder_layer, num_layers, "encoder_layer")
+    if layer is not None:
+        src = transformer_encoder_layer(ctx, src, mask, src_key_padding_mask, is_causal, **layer)
+        _check_norm(ctx, src, norm)
     return src
 
 
@@ -376,31 +371,12 @@ def transformer_decoder(
     num_layers: Any,
     norm: Any = None,
 ) -> Any:
-    # a stack of no layers has no layer to read (the torch frontend finds none)
-    if not _check_num_layers(ctx, num_layers):
-        return tgt
-    layer = _layer(ctx, decoder_layer, "decoder_layer")
-    if layer is None:
-        return tgt
-    check_heads(ctx, layer["d_model"], layer["nhead"], "d_model", "nhead")
-    masks = {
-        "tgt_mask": tgt_mask,
-        "memory_mask": memory_mask,
-        "tgt_key_padding_mask": tgt_key_padding_mask,
-        "memory_key_padding_mask": memory_key_padding_mask,
-        "tgt_is_causal": tgt_is_causal,
-        "memory_is_causal": memory_is_causal,
-    }
-    decoder_layer_core(
-        ctx,
-        tgt,
-        memory,
-        masks,
-        layer["d_model"],
-        layer["nhead"],
-        bool(layer.get("batch_first", False)),
-    )
-    _check_norm(ctx, tgt, norm)
+    layer = _stacked(ctx, decoder_layer, num_layers, "decoder_layer")
+    if layer is not None:
+        masks = (tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask)
+        causal = (tgt_is_causal, memory_is_causal)
+        tgt = transformer_decoder_layer(ctx, tgt, memory, *masks, *causal, **layer)
+        _check_norm(ctx, tgt, norm)
     return tgt
 
 
@@ -484,18 +460,15 @@ def transformer(
             )
     encoder = custom_encoder is None and _check_num_layers(ctx, num_encoder_layers)
     decoder = custom_decoder is None and _check_num_layers(ctx, num_decoder_layers)
+    memory = src
     if encoder:
-        encoder_layer_core(
+        memory = encoder_layer_core(
             ctx, src, src_mask, src_key_padding_mask, src_is_causal, d_model, nhead, batch_first
         )
     if decoder:
-        masks = {
-            "tgt_mask": tgt_mask,
-            "memory_mask": memory_mask,
-            "tgt_key_padding_mask": tgt_key_padding_mask,
-            "memory_key_padding_mask": memory_key_padding_mask,
-            "tgt_is_causal": tgt_is_causal,
-            "memory_is_causal": memory_is_causal,
-        }
-        decoder_layer_core(ctx, tgt, src, masks, d_model, nhead, batch_first)
-    return tgt
+        masks = (tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask)
+        causal = (tgt_is_causal, memory_is_causal)
+        return decoder_layer_core(
+            ctx, tgt, memory, *masks, *causal, d_model=d_model, nhead=nhead, batch_first=batch_first
+        )
+    return _declared(tgt, d_model)

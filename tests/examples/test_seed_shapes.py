@@ -1,4 +1,4 @@
-"""The seed's numbers (SEED_NOTES sections 2 to 8) come out exactly in real torch forwards,
+"""The seed's numbers (the seed tutorial's sections 2 to 8) come out exactly in real torch forwards,
 recorded with forward hooks (and, for functional calls, torch.fx.Interpreter)."""
 
 from __future__ import annotations

@@ -312,6 +312,9 @@ def test_sys_path_is_restored_and_the_files_directory_importable(tmp_path):
 def test_scn_files_without_the_dsl_frontend(tmp_path, monkeypatch):
     path = _write(tmp_path, "arch.scn", "x = Input(1, 3, 8, 8)\n")
     monkeypatch.setitem(sys.modules, "shapecalc.frontends.dsl", None)
+    import shapecalc.frontends as frontends
+
+    monkeypatch.delattr(frontends, "dsl", raising=False)  # once imported, the package holds it
     with pytest.raises(FrontendError, match=r"\.scn files need the DSL frontend"):
         load(path)
 
@@ -320,7 +323,15 @@ def test_scn_files_go_to_the_dsl_frontend(tmp_path, monkeypatch):
     path = _write(tmp_path, "arch.scn", "anything\n")
     graph = LayerGraph("Arch", path)
     fake = types.ModuleType("shapecalc.frontends.dsl")
-    fake.load_models = lambda p: [LoadedModel("Arch", p, graph), LoadedModel("Other", p, graph)]
+
+    def load_models(p, name=None):  # the DSL builds only the model picked
+        models = [LoadedModel("Arch", p, graph), LoadedModel("Other", p, graph)]
+        chosen = [m for m in models if name in (None, m.name)]
+        if not chosen:
+            raise FrontendError(f"{p} has no model {name!r}")
+        return chosen
+
+    fake.load_models = load_models
     import shapecalc.frontends as frontends
 
     monkeypatch.setitem(sys.modules, "shapecalc.frontends.dsl", fake)
@@ -354,3 +365,35 @@ def test_input_is_inferred_from_a_functional_layers_weight():
 
     assert analyze(FunctionalConv()).inputs[0].shape == (B, 4, H, W)
     assert analyze(FunctionalLinear()).inputs[0].shape == (B, 7)
+
+
+def test_a_guessed_input_takes_the_rank_the_forward_needs():
+    """A Linear-first block that unpacks ``b, t, d = x.shape``: the first guess (B, 64)
+    fails the unpacking, (B, T, 64) does not; a genuine bug is still reported at the
+    guess that fits, and a Linear-first MLP keeps (B, F)."""
+    import torch.nn as nn
+
+    class Block(nn.Module):
+        def __init__(self, width=64):
+            super().__init__()
+            self.qkv = nn.Linear(64, 3 * 64)
+            self.out = nn.Linear(width, 64)
+
+        def forward(self, x):
+            b, t, d = x.shape
+            q, k, v = self.qkv(x).view(b, t, 3, d).unbind(2)
+            return self.out((q @ k.transpose(1, 2)).softmax(-1) @ v)
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 3))
+
+        def forward(self, x):
+            return self.fc(x)
+
+    clean = analyze(Block())
+    assert clean.errors == [] and [str(d) for d in clean.output_shapes[0]] == ["B", "T", "64"]
+    assert [d.code for d in analyze(Block(width=32)).errors] == ["SC401"]
+    assert [str(d) for d in analyze(MLP()).output_shapes[0]] == ["B", "3"]
+    assert [d.code for d in analyze(Block(), "2,64").errors] == ["SC406"]  # given: kept

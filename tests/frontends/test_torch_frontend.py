@@ -348,8 +348,9 @@ def test_dtype_arguments_reach_the_graph_as_names():
 # ------------------------------------------------------------------- recording failures
 
 
-def test_forward_that_depends_on_tensor_values_cannot_be_recorded():
-    from shapecalc.frontends import FrontendError
+def test_forward_that_depends_on_tensor_values_is_recorded_from_zeros():
+    """No meta forward can decide ``if x.sum() > 0``: the recording runs on CPU with zero
+    inputs and says so; its shapes are those of the branch zeros take."""
 
     class ValueBranch(nn.Module):
         def __init__(self):
@@ -361,8 +362,10 @@ def test_forward_that_depends_on_tensor_values_cannot_be_recorded():
                 return self.fc(x)
             return x
 
-    with pytest.raises(FrontendError, match="meta tensors"):
-        analyze(ValueBranch(), "1,4")
+    analysis = analyze(ValueBranch(), "1,4")
+    (sc001,) = analysis.diagnostics
+    assert sc001.code == "SC001" and "CPU forward of zeros" in sc001.message
+    assert analysis.output_shapes == [(1, 4)]
 
 
 def test_recording_stops_where_no_output_can_be_predicted():

@@ -187,3 +187,70 @@ def test_chunks_and_splits_of_a_fixed_count_iterate(tmp_path) -> None:  # noqa: 
     errors = shapecalc.analyze(path, "2,6,5,5").errors  # two chunks of 3 into a conv of 4
     assert errors[0].code == "SC201"
     assert torch.fx.Proxy.__len__.__module__ == "torch.fx.proxy"  # restored after tracing
+
+
+RECORDED_AFTER_A_FAILED_CAT = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 16, 3, padding=1)
+        self.b = nn.Conv2d(32, 16, 3, padding=1)
+        self.fc = nn.Linear(100, 10)
+
+    def forward(self, x):
+        b, c, *spatial = x.shape  # torch.fx cannot iterate a traced size
+        x = self.a(x)
+        y = torch.cat([x, F.max_pool2d(x, 2)], 1)
+        x = self.b(y)
+        return self.fc(x.flatten(1))
+"""
+
+
+def test_recording_goes_on_past_an_error_with_unknown_sizes(tmp_path) -> None:  # noqa: ANN001
+    """The failed cat's spatial sizes are unknown to its rule; the recording stands in the
+    first operand's so that the layers after it are recorded and checked too (the conv's
+    channels are known: 32, which it expects), and the analysis keeps them unknown."""
+    path = _write(tmp_path, RECORDED_AFTER_A_FAILED_CAT)
+    analysis = shapecalc.analyze(path, "2,3,16,16")
+    assert [(d.code, d.location.line) for d in analysis.errors] == [("SC302", 17)]
+    assert analysis.output_shapes == [(2, 10)]
+    assert {d.code for d in analysis.diagnostics} == {"SC001", "SC302"}
+    broken = _write(tmp_path, RECORDED_AFTER_A_FAILED_CAT.replace("(32, 16", "(24, 16"))
+    found = [(d.code, d.location.line) for d in shapecalc.analyze(broken, "2,3,16,16").errors]
+    assert found == [("SC302", 17), ("SC201", 11)]
+
+
+READS_VALUES = """
+import torch.nn as nn
+
+
+class Gated(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(WIDTH)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        x = self.bn(self.conv(x))
+        if x.abs().sum() > 0:  # reads values: no meta forward can decide it
+            x = x * 2
+        return self.fc(x.mean((2, 3)))
+"""
+
+
+def test_a_forward_that_reads_values_is_recorded_on_cpu(tmp_path) -> None:  # noqa: ANN001
+    """Meta tensors have no values: the recording is retried with zero weights and inputs
+    on CPU, at the same sizes, and errors are still found on their lines."""
+    clean = shapecalc.analyze(_write(tmp_path, READS_VALUES.replace("WIDTH", "8")), "2,3,8,8")
+    assert clean.errors == [] and clean.output_shapes == [(2, 4)]
+    (sc001,) = clean.diagnostics
+    assert sc001.code == "SC001" and "CPU forward of zeros" in sc001.message
+    buggy = shapecalc.analyze(_write(tmp_path, READS_VALUES.replace("WIDTH", "6")), "2,3,8,8")
+    assert [(d.code, d.location.line) for d in buggy.errors] == [("SC203", 9)]
+    assert buggy.output_shapes == [(2, 4)]

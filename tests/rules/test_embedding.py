@@ -48,6 +48,9 @@ def embedding_bag_case(draw):
         "1d": f", torch.tensor({[0] * bags})",
         "2d": f", torch.tensor({[[0] * bags]})",
     }[offsets]
+    if mode == "max" and last and offsets == "1d" and bags == 1:
+        bags = 2  # torch 2.13 segfaults on max mode with include_last_offset and one offset
+        arg = ", torch.tensor([0, 0])"
     inputs = {"x": shape}
     if draw(st.booleans()):
         inputs["w"] = draw(st.sampled_from([shape, shape, (*shape[:-1], shape[-1] + 1)]))

@@ -45,3 +45,21 @@ def test_bilinear_symbolic_is_sound(case):
 @given(BATCH, st.lists(st.integers(0, 9), max_size=3))
 def test_identity_ignores_its_arguments(shape, args):
     assert_agree(f"nn.Identity({', '.join(map(str, args))})(x)", {"x": shape})
+
+
+def test_no_in_features_fix_for_a_map_or_a_kept_singleton():
+    """A Linear on (B, 64, 1, 1) (keepdim=True left in) or on a conv map needs a flatten,
+    not in_features=1 or =W; on features or a sequence the fix stands."""
+    from shapecalc.frontends.expression import graph_from_expression
+    from shapecalc.propagate import propagate
+    from shapecalc.values import TensorValue
+
+    def fixes(shape):
+        graph = graph_from_expression("nn.Linear(64, 10)(x)", {"x": TensorValue(shape)})
+        return [d.fix for d in propagate(graph).diagnostics if d.code == "SC401"]
+
+    assert [f.value for f in fixes((2, 32))] == [32]
+    assert [f.value for f in fixes((2, 7, 32))] == [32]
+    assert fixes((2, 64, 1, 1)) == [None]
+    assert fixes((2, 64, 8, 8)) == [None]
+    assert fixes((2, 64, 1)) == [None]

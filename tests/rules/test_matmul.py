@@ -219,7 +219,8 @@ def test_inner_size_constraint():
 def test_matmul_mismatch_names_both_sizes():
     analysis = assert_agree("q @ k", {"q": (2, 5, 64), "k": (2, 5, 64)}, code="SC304")
     assert errors(analysis) == ["SC304"]
-    assert analysis.output_shapes == [(2, 5, 64)]  # the declared output (2, 5, k's last)
+    # k's transpose forgotten (both end in 64): the intended scores are (2, 5, 5)
+    assert analysis.output_shapes == [(2, 5, 5)]
 
 
 @pytest.mark.parametrize(

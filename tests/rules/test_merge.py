@@ -174,7 +174,7 @@ DENSE_BLOCK = (
 
 
 def test_dense_block_seed_numbers():
-    """SEED_NOTES section 7: DenseBlock(2, 3, 10) on (4, 3, 8, 8) -> (4, 23, 8, 8)."""
+    """The seed tutorial's section 7: DenseBlock(2, 3, 10) on (4, 3, 8, 8) -> (4, 23, 8, 8)."""
     analysis = assert_agree(DENSE_BLOCK, {"x": (4, 3, 8, 8)})
     assert analysis.output_shapes == [(4, 23, 8, 8)]
     B, H, W = sym.symbol("B"), sym.symbol("H"), sym.symbol("W")

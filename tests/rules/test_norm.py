@@ -221,7 +221,7 @@ def test_symbolic_batch_is_not_single_value():
 
 
 def test_seed_batch_norm():
-    """SEED_NOTES section 5: BatchNorm1d(16) on (100, 16, 784); a wrong num_features is SC203
+    """Seed tutorial, section 5: BatchNorm1d(16) on (100, 16, 784); a wrong num_features is SC203
     with a fix that names the channel count."""
     assert_agree("nn.BatchNorm1d(16)(x)", {"x": (100, 16, 784)})
     analysis = assert_agree("nn.BatchNorm2d(16)(x)", {"x": (100, 32, 28, 28)}, code="SC203")

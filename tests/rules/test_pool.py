@@ -224,7 +224,7 @@ def test_unpooling_matches_torch(case):
 
 
 def test_seed_worked_example():
-    """SEED_NOTES section 4: the chain that needs a Linear(864, ...) after it."""
+    """The seed tutorial's section 4: the chain that needs a Linear(864, ...) after it."""
     chain = "nn.MaxPool2d(kernel_size=2, stride=1, padding=0)(nn.Conv2d(6, 6, kernel_size=5, stride=1, padding=1)(nn.MaxPool2d(kernel_size=2, stride=2, padding=0)(nn.Conv2d(3, 6, kernel_size=5, stride=1, padding=1)(x))))"  # noqa: E501
     analysis = assert_agree(chain, {"x": (2, 3, 32, 32)})
     shapes = [layer.shape for layer in analysis.layers if layer.node.kind == "module"]
@@ -232,7 +232,7 @@ def test_seed_worked_example():
 
 
 def test_transition_block_pool():
-    """SEED_NOTES section 7: the transition's AvgPool2d(2, stride=2) halves 8x8."""
+    """The seed tutorial's section 7: the transition's AvgPool2d(2, stride=2) halves 8x8."""
     analysis = assert_agree("nn.AvgPool2d(2, stride=2)(x)", {"x": (4, 10, 8, 8)})
     assert analysis.output_shapes == [(4, 10, 4, 4)]
 

@@ -28,6 +28,8 @@ def summary(result: Any) -> str:
             if result.count(s)
         ]
         head = f"Found {plural(len(result.findings), 'finding')} ({', '.join(counts)})"
+    elif result.errors:  # nothing found in what was checked, but not everything was
+        head = "No findings"
     else:
         head = "All checks passed"
     parts = [head, checked]
