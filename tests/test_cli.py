@@ -329,3 +329,16 @@ def test_help_lists_the_calculator():
     assert result.exit_code == 0 and "calc" in result.output
     result = run("calc", "--help")
     assert result.exit_code == 0 and "--input" in result.output and "--format" in result.output
+
+
+def test_a_forward_that_calls_sys_exit_is_an_input_error_not_our_exit(tmp_path):
+    path = tmp_path / "exits.py"
+    path.write_text(
+        "import sys\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n\n"
+        "    def forward(self, x):\n        sys.exit(3)\n        return self.fc(x)\n"
+    )
+    for args in ([str(path)], ["check", str(path)]):
+        result = run(*args, "-i", "1,4")
+        assert result.exit_code == 2, result.output
+        assert "SystemExit: 3" in result.output and f"{path}:11" in result.output

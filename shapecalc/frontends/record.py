@@ -231,7 +231,7 @@ class _Session(TorchFunctionMode):
             result = stop.args[0]
         except RecordingFailed:
             raise
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a forward that calls sys.exit() is a failure
             loc = self.rec.source_map.from_traceback(exc.__traceback__)
             raise RecordingFailed(f"{type(exc).__name__}: {exc}", loc) from exc
         finally:

@@ -473,7 +473,7 @@ def _trace(module: nn.Module, source_map: SourceMap, proxy_buffers: bool) -> fx.
             # GraphModule copies the user's attributes onto its own; a submodule named like
             # one of GraphModule's (``self.meta = nn.Linear(...)``) makes that fail
             return fx.GraphModule(tracer.root, graph, type(module).__name__)
-    except Exception as exc:  # TraceError, TypeError on Proxy, ...: any reason to fall back
+    except (Exception, SystemExit) as exc:  # TraceError, TypeError on Proxy, sys.exit() ...
         raise TraceFailure(
             f"{type(exc).__name__}: {exc}", source_map.from_traceback(exc.__traceback__)
         ) from exc
