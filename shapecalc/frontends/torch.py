@@ -339,7 +339,7 @@ class LeafTracer(fx.Tracer):
                     namespace[name] = old
 
     def _patch_builtins(self, root: Any) -> list[tuple[dict, str, Any]]:
-        """int(), float() and len() of traced sizes (``int(L * (1 - ratio))``,
+        """int(), float(), len(), max() and min() of traced sizes (``int(L * (1 - ratio))``,
         ``int(windows.shape[0] / n)``) become graph nodes: in the user's modules, while
         tracing, these names resolve to stand-ins that record the call when given a Proxy
         and otherwise are the builtins (isinstance(k, int) still works)."""
@@ -356,6 +356,8 @@ class LeafTracer(fx.Tracer):
                 ("int", _traced_type(builtins.int, self)),
                 ("float", _traced_type(builtins.float, self)),
                 ("len", self._len),
+                ("max", self._extreme(builtins.max)),
+                ("min", self._extreme(builtins.min)),
             ):
                 patched.append((namespace, name, namespace.get(name, _MISSING)))
                 namespace[name] = stand_in
@@ -376,6 +378,17 @@ class LeafTracer(fx.Tracer):
         if isinstance(obj, fx.Proxy):
             return self.create_proxy("call_function", _LEN, (obj,), {})
         return _LEN(obj)
+
+    def _extreme(self, fn: Any) -> Any:
+        """max() / min() given traced sizes (``max(h, w)``) are recorded: comparing proxies
+        would need their values."""
+
+        def extreme(*args: Any, **kwargs: Any) -> Any:
+            if not kwargs and _holds_proxy(args):
+                return self.create_proxy("call_function", fn, args, {})
+            return fn(*args, **kwargs)
+
+        return extreme
 
     def _factory(self, fn: Any) -> Any:
         def factory(*args: Any, **kwargs: Any) -> Any:

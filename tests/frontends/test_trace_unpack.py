@@ -50,3 +50,19 @@ def test_nonlocal_psp_symbolic_sizes() -> None:
     analysis = analyze_loaded(load_one(UNSEEN), [parse_shape("B,3,H,W")])
     codes = {d.code for d in analysis.diagnostics}
     assert "SC001" in codes and "SC905" not in codes
+
+
+@pytest.mark.parametrize("inputs", ["2,8,12,10", "1,8,5,9"])
+def test_max_min_of_sizes_agree_with_torch(inputs: str) -> None:
+    loaded = load_one(model_path("max_of_sizes.py"))
+    assert loaded.graph.fx_module is not None  # traced when loaded: no rank needed
+    analysis = assert_agrees(loaded, [parse_shape(inputs)])
+    assert analysis.diagnostics == []
+
+
+def test_max_min_of_sizes_are_symbolic() -> None:
+    loaded = load_one(model_path("max_of_sizes.py"))
+    sizes = [{"B": 2, "H": 12, "W": 10}, {"B": 1, "H": 5, "W": 9}]
+    analysis = assert_symbolic_agrees(loaded, [parse_shape("B,8,H,W")], sizes)
+    assert "SC001" not in {d.code for d in analysis.diagnostics}
+    assert str(analysis.output_shapes[0][3]) == "max(H, W) - 2"
