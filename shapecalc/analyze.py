@@ -192,12 +192,27 @@ def _other_ranks(value: TensorValue) -> list[TensorValue]:
     return []
 
 
-def _analyze_at(loaded: LoadedModel, values: list[TensorValue], strict: bool | None) -> Analysis:
+def _analyze_at(
+    loaded: LoadedModel, values: list[TensorValue], strict: bool | None, retrace: bool = True
+) -> Analysis:
     strict = strict_default() if strict is None else strict
     graph = loaded.graph
+    given = values
     if graph.recorder is not None:
-        graph = _record(loaded, values)
-        values = [n.value for n in graph.inputs]
+        graph = _record(loaded, values, retrace)
+        if hasattr(graph, "recorded"):  # recorded at concrete sizes, not traced again
+            values = [n.value for n in graph.inputs]
+        else:
+            analysis = _analyze_graph(graph, values, strict)
+            # traced again knowing the ranks, but a size it computes needs concrete values
+            # (``int((h - 1) / 4 + 1)``): the recording at one size says more
+            if any(d.code == "SC905" for d in analysis.diagnostics):
+                return _analyze_at(loaded, given, strict, retrace=False)
+            return analysis
+    return _analyze_graph(graph, values, strict)
+
+
+def _analyze_graph(graph: LayerGraph, values: list[TensorValue], strict: bool) -> Analysis:
     fallback = None
     if not strict and (graph.fx_module is not None or hasattr(graph, "recorded")):
         from .frontends.torch import MetaFallback
@@ -259,18 +274,18 @@ def _declared_instance(loaded: LoadedModel, values: list[TensorValue]) -> list[T
     return list(declared)
 
 
-def _record(loaded: LoadedModel, values: list[TensorValue]) -> LayerGraph:
+def _record(loaded: LoadedModel, values: list[TensorValue], retrace: bool = True) -> LayerGraph:
     from .frontends.record import RecordingFailed
 
     try:
-        return loaded.graph.recorder(values)  # type: ignore[misc]
+        return loaded.graph.recorder(values, retrace)  # type: ignore[misc]
     except RecordingFailed as exc:
         # the representative size (224) may be one the forward rejects (CRNN's
         # ``assert h == 1``): the file's own declared input, when it fits the symbolic one
         declared = _declared_instance(loaded, values)
         if declared is not None:
             try:
-                return loaded.graph.recorder(declared)  # type: ignore[misc]
+                return loaded.graph.recorder(declared, retrace)  # type: ignore[misc]
             except RecordingFailed:
                 pass
         where = f"{exc.location}: " if exc.location else ""

@@ -54,7 +54,8 @@ NAMESPACES = {
     "torch": "torch.",
     "math": "math.",
 }
-BUILTINS = ("len", "int", "float", "getattr")  # bare calls that become builtins.<name> nodes
+# bare calls that become builtins.<name> nodes
+BUILTINS = ("len", "int", "float", "getattr", "max", "min")
 
 
 class ExpressionError(ValueError):

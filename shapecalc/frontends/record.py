@@ -42,6 +42,7 @@ from ..values import TensorValue, format_shape
 from .locations import SourceMap
 from .torch import (
     TraceFailure,
+    _FxConverter,
     built_at,
     convert_constant,
     eval_mode,
@@ -53,6 +54,7 @@ from .torch import (
     module_spec,
     parameter_spec,
     tensor_value,
+    trace,
     unused_rejections,
 )
 from .torch import from_torch as _from_torch
@@ -144,9 +146,14 @@ class Recorder:
         self.source_map = source_map
         self.locations = locations
         self.failure = failure
+        self._traced: dict[tuple[int, ...], Any] = {}
 
-    def __call__(self, inputs: list[TensorValue]) -> LayerGraph:
+    def __call__(self, inputs: list[TensorValue], retrace: bool = True) -> LayerGraph:
+        """``retrace``: first try tracing again knowing the inputs' ranks (traced_at)."""
         concrete = [concretise(v) for v in inputs]
+        traced = self.traced_at(concrete) if retrace else None
+        if traced is not None:
+            return traced
         kind = "meta-tensor forward"
         try:
             graph = _Session(self, concrete).run()
@@ -173,6 +180,23 @@ class Recorder:
             )
         )
         graph.notes.append(f"specialised to input {shapes}")
+        return graph
+
+    def traced_at(self, concrete: list[TensorValue]) -> LayerGraph | None:
+        """The forward traced again knowing the inputs' ranks, so that unpacking a traced
+        size (``b, c, *s = x.shape``, ``x.view(b, c, *x.size()[2:])``) gives one graph value
+        per dim: a symbolic graph, None when fx still cannot trace it."""
+        key = tuple(len(v.shape) for v in concrete)
+        if key not in self._traced:
+            try:
+                self._traced[key] = trace(self.module, self.source_map, concrete)
+            except TraceFailure:
+                self._traced[key] = None
+        gm = self._traced[key]
+        if gm is None:
+            return None
+        graph = _FxConverter(gm, self.module, self.name, self.source, self.locations).convert()
+        graph.frontend_diagnostics.extend(unused_rejections(self.module, graph, self.locations))
         return graph
 
     def infer_input(self) -> TensorValue | None:

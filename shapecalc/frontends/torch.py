@@ -290,13 +290,30 @@ class LeafTracer(fx.Tracer):
     """A torch.fx Tracer that keeps torch.nn layers as leaves and records, on each node, the
     user's source line and column."""
 
-    def __init__(self, source_map: SourceMap, proxy_buffers: bool = False) -> None:
+    def __init__(
+        self,
+        source_map: SourceMap,
+        proxy_buffers: bool = False,
+        inputs: list[TensorValue] | None = None,
+    ) -> None:
         super().__init__()
         self.source_map = source_map
         self.proxy_buffer_attributes = proxy_buffers
+        # concrete inputs of known rank (the recorder's retry): sizes' lengths are known
+        self.ranks = _SizeLengths(inputs) if inputs is not None else None
 
     def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
         return is_leaf(m)
+
+    def call_module(self, m: nn.Module, forward: Any, args: Any, kwargs: Any) -> Any:
+        if self.ranks is not None and self.ranks.running:
+            return forward(*args, **kwargs)
+        return super().call_module(m, forward, args, kwargs)
+
+    def getattr(self, attr: str, attr_val: Any, parameter_proxy_cache: dict) -> Any:
+        if self.ranks is not None and self.ranks.running:  # a parameter, not its proxy
+            return attr_val
+        return super().getattr(attr, attr_val, parameter_proxy_cache)
 
     def trace(self, root: Any, concrete_args: Any = None) -> fx.Graph:
         """Factories given traced sizes (``torch.zeros(x.size(0), self.hidden)``, an RNN's
@@ -307,7 +324,8 @@ class LeafTracer(fx.Tracer):
             setattr(torch, name, self._factory(fn))
         patched = self._patch_builtins(root)
         proxy_len = fx.Proxy.__len__
-        fx.Proxy.__len__ = _piece_len(proxy_len)  # list(x.chunk(2, 1)) asks for len first
+        # list(x.chunk(2, 1)) asks for len first
+        fx.Proxy.__len__ = _piece_len(proxy_len, self)
         try:
             return super().trace(root, concrete_args)
         finally:
@@ -321,7 +339,7 @@ class LeafTracer(fx.Tracer):
                     namespace[name] = old
 
     def _patch_builtins(self, root: Any) -> list[tuple[dict, str, Any]]:
-        """int(), float() and len() of traced sizes (``int(L * (1 - ratio))``,
+        """int(), float(), len(), max() and min() of traced sizes (``int(L * (1 - ratio))``,
         ``int(windows.shape[0] / n)``) become graph nodes: in the user's modules, while
         tracing, these names resolve to stand-ins that record the call when given a Proxy
         and otherwise are the builtins (isinstance(k, int) still works)."""
@@ -338,6 +356,8 @@ class LeafTracer(fx.Tracer):
                 ("int", _traced_type(builtins.int, self)),
                 ("float", _traced_type(builtins.float, self)),
                 ("len", self._len),
+                ("max", self._extreme(builtins.max)),
+                ("min", self._extreme(builtins.min)),
             ):
                 patched.append((namespace, name, namespace.get(name, _MISSING)))
                 namespace[name] = stand_in
@@ -347,7 +367,7 @@ class LeafTracer(fx.Tracer):
         """Iterating the pieces of a chunk or split whose count the code fixes
         (``list(x.chunk(2, 1))``, ``for part in x.split([a, b], 1)``): one getitem per
         piece. fx itself only unpacks into a fixed number of names (``a, b = ...``)."""
-        count = _piece_count(obj.node)
+        count = _piece_count(obj.node, self)
         if count is None:
             return super().iter(obj)
         return iter([obj[i] for i in range(count)])
@@ -358,6 +378,17 @@ class LeafTracer(fx.Tracer):
         if isinstance(obj, fx.Proxy):
             return self.create_proxy("call_function", _LEN, (obj,), {})
         return _LEN(obj)
+
+    def _extreme(self, fn: Any) -> Any:
+        """max() / min() given traced sizes (``max(h, w)``) are recorded: comparing proxies
+        would need their values."""
+
+        def extreme(*args: Any, **kwargs: Any) -> Any:
+            if not kwargs and _holds_proxy(args):
+                return self.create_proxy("call_function", fn, args, {})
+            return fn(*args, **kwargs)
+
+        return extreme
 
     def _factory(self, fn: Any) -> Any:
         def factory(*args: Any, **kwargs: Any) -> Any:
@@ -376,18 +407,24 @@ class LeafTracer(fx.Tracer):
         return node
 
 
-def _piece_len(original: Any) -> Any:
+def _piece_len(original: Any, tracer: LeafTracer) -> Any:
     def length(proxy: fx.Proxy) -> int:
-        count = _piece_count(proxy.node)
+        count = _piece_count(proxy.node, tracer)
         return original(proxy) if count is None else count
 
     return length
 
 
-def _piece_count(node: fx.Node) -> int | None:
+def _piece_count(node: fx.Node, tracer: LeafTracer | None = None) -> int | None:
     """How many tensors a chunk / split node returns when its arguments say so without the
     input's size: chunk(n) of a dim that n divides, split with a list of sizes. (A chunk of
-    a size n does not divide may return fewer pieces: its getitem rule reports the index.)"""
+    a size n does not divide may return fewer pieces: its getitem rule reports the index.)
+    Or how many sizes a traced size holds (``b, c, *s = x.shape``, ``*x.size()[2:]``) when
+    the inputs' ranks are known: one getitem per dim."""
+    if tracer is not None and tracer.ranks is not None:
+        length = tracer.ranks.length(node, tracer)
+        if length is not None:
+            return length
     if node.op == "call_method":
         name = node.target
     elif node.op == "call_function" and node.target in (torch.chunk, torch.split):
@@ -403,6 +440,56 @@ def _piece_count(node: fx.Node) -> int | None:
         sizes = node.kwargs.get(key, node.kwargs.get("split_sizes", args[0] if args else None))
         return len(sizes) if isinstance(sizes, (list, tuple)) else None
     return None
+
+
+class _SizeLengths:
+    """The length of a traced size, from running the graph traced so far on meta tensors at
+    concrete inputs of the analysed ranks: only ranks are read from it (a torch.Size's length
+    is its tensor's ndim), so the graph stays symbolic in every size."""
+
+    def __init__(self, inputs: list[TensorValue]) -> None:
+        self.inputs = inputs
+        self.env: dict[fx.Node, Any] = {}
+        self.interpreter: fx.Interpreter | None = None
+        self.broken = False
+        self.running = False
+
+    def length(self, node: fx.Node, tracer: fx.Tracer) -> int | None:
+        if self.broken:
+            return None
+        self.running = True  # fx's patched Module.__call__ runs these modules plainly
+        try:
+            value = self._value(node, tracer)
+        except Exception:  # noqa: BLE001 - the length stays unknown: fx's own error follows
+            self.broken = True
+            return None
+        finally:
+            self.running = False
+        return _LEN(value) if isinstance(value, torch.Size) else None
+
+    def _value(self, node: fx.Node, tracer: fx.Tracer) -> Any:
+        if self.interpreter is None:
+            self.interpreter = fx.Interpreter(
+                _on_meta(tracer.root), garbage_collect_values=False, graph=tracer.graph
+            )
+        interpreter = self.interpreter
+        interpreter.env = self.env
+        placeholders = 0
+        for n in tracer.graph.nodes:
+            if n.op == "placeholder":
+                placeholders += 1
+            if n in self.env:
+                continue
+            if n.op == "placeholder":
+                if placeholders <= _LEN(self.inputs):
+                    self.env[n] = _device_value(self.inputs[placeholders - 1], "meta")
+                else:
+                    self.env[n] = n.args[0]  # a forward parameter's default
+            else:
+                self.env[n] = interpreter.run_node(n)
+            if n is node:
+                break
+        return self.env[node]
 
 
 # the builtin itself: a class defined where __name__ is unset (a doctest) has the module
@@ -450,22 +537,29 @@ class TraceFailure(Exception):
         self.location = location
 
 
-def trace(module: nn.Module, source_map: SourceMap) -> fx.GraphModule:
+def trace(
+    module: nn.Module, source_map: SourceMap, inputs: list[TensorValue] | None = None
+) -> fx.GraphModule:
     """fx keeps buffers as concrete tensors (Python code may branch on their values); when
     that fails, buffers become graph attributes, so that slicing one by a size of the input
     traces (a positional table ``self.pe[:, : x.size(1)]``, a causal mask
     ``self.mask[:T, :T]``); when both fail, the first failure is the one reported."""
     try:
-        return _trace(module, source_map, proxy_buffers=False)
+        return _trace(module, source_map, False, inputs)
     except TraceFailure as failure:
         try:
-            return _trace(module, source_map, proxy_buffers=True)
+            return _trace(module, source_map, True, inputs)
         except TraceFailure:
             raise failure from None
 
 
-def _trace(module: nn.Module, source_map: SourceMap, proxy_buffers: bool) -> fx.GraphModule:
-    tracer = LeafTracer(source_map, proxy_buffers)
+def _trace(
+    module: nn.Module,
+    source_map: SourceMap,
+    proxy_buffers: bool,
+    inputs: list[TensorValue] | None = None,
+) -> fx.GraphModule:
+    tracer = LeafTracer(source_map, proxy_buffers, inputs)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -271,3 +271,29 @@ def prod(ctx: Any, iterable: Any, *, start: Any = 1) -> Any:
     for item in iterable:
         result = arith(ctx, "mul", result, item)
     return result
+
+
+@shape_rule(
+    "builtins.max",
+    "builtins.min",
+    examples=[
+        ok("max(x.size(1), x.size(2))", x=(2, 3, 5)),
+        ok("min(x.size(1), x.size(2), 4)", x=(2, 3, 5)),
+        ok("max(x.shape[1:])", x=(2, 3, 5)),
+        ok("x.view(-1, max(x.size(1), x.size(2)))", (6, 5), x=(2, 3, 5)),
+        bad("max(x.size(1), x)", "SC405", x=(2, 3, 5)),
+    ],
+)
+def extreme(ctx: Any, *args: Any) -> Any:
+    """Python's max() / min() of sizes (``max(h, w)``): of its arguments, or of the items of
+    its one iterable argument (a size tuple); symbolic sizes give a symbolic max / min."""
+    fn = short_name(ctx.op)
+    items = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    if not items or any(
+        not (_is_number(v) or _is_symbolic(v)) or isinstance(v, bool) for v in items
+    ):
+        ctx.report("SC405", f"{ctx.layer}: {fn}() of sizes only, got {args!r}")
+        return UNKNOWN
+    if any(_is_symbolic(v) for v in items):
+        return sym.maximum(*items) if fn == "max" else sym.minimum(*items)
+    return max(items) if fn == "max" else min(items)

@@ -54,9 +54,13 @@ class _Recording(fx.Interpreter):
         return out
 
 
-def real_forward(loaded: LoadedModel, inputs: list[TensorValue]) -> tuple[dict, dict, Any]:
+def real_forward(
+    loaded: LoadedModel, inputs: list[TensorValue], graph: Any = None
+) -> tuple[dict, dict, Any]:
     """(fx node name -> value, layer qualified name -> outputs per call, the model's output)
-    of a real forward."""
+    of a real forward; ``graph``: the analysed graph (a forward traced again at its inputs'
+    ranks has its own fx module)."""
+    fx_module = (graph if graph is not None else loaded.graph).fx_module
     model = loaded.build().eval()
     calls: dict[str, list[Any]] = defaultdict(list)
     handles = []
@@ -69,8 +73,8 @@ def real_forward(loaded: LoadedModel, inputs: list[TensorValue]) -> tuple[dict, 
     fx_values: dict[str, Any] = {}
     try:
         with torch.no_grad():
-            if loaded.graph.fx_module is not None:
-                gm = fx.GraphModule(model, loaded.graph.fx_module.graph)
+            if fx_module is not None:
+                gm = fx.GraphModule(model, fx_module.graph)
                 interp = _Recording(gm)
                 output = interp.run(*tensors)
                 fx_values = interp.outputs
@@ -112,7 +116,7 @@ def assert_agrees(loaded: LoadedModel, inputs: list[TensorValue]) -> Any:
     analysis = analyze_loaded(loaded, inputs)
     errors = [d for d in analysis.diagnostics if d.severity == Severity.ERROR]
     assert not errors, [f"{d.code} {d.message}" for d in errors]
-    fx_values, calls, output = real_forward(loaded, inputs)
+    fx_values, calls, output = real_forward(loaded, inputs, analysis.graph)
     used: dict[str, int] = defaultdict(int)
     graph = analysis.graph
     compared = 0

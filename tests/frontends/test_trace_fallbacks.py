@@ -203,7 +203,7 @@ class Net(nn.Module):
         self.fc = nn.Linear(100, 10)
 
     def forward(self, x):
-        b, c, *spatial = x.shape  # torch.fx cannot iterate a traced size
+        x = x if x.size(-1) > 0 else -x  # torch.fx cannot branch on a traced size
         x = self.a(x)
         y = torch.cat([x, F.max_pool2d(x, 2)], 1)
         x = self.b(y)
