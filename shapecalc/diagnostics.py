@@ -36,6 +36,18 @@ class Location:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
+    @classmethod
+    def of_ast(cls, path: str, node: Any) -> Location:
+        """Where an ``ast`` node stands (its columns are 0-based; ours are 1-based)."""
+        end_column = getattr(node, "end_col_offset", None)
+        return cls(
+            path,
+            node.lineno,
+            node.col_offset + 1,
+            getattr(node, "end_lineno", None),
+            end_column + 1 if end_column is not None else None,
+        )
+
 
 @dataclass(frozen=True)
 class Fix:

@@ -306,15 +306,7 @@ class ModelBuilder:
         return self.analysis
 
     def location(self, node: ast.AST) -> Location:
-        return Location(
-            self.path,
-            node.lineno,
-            node.col_offset + 1,
-            getattr(node, "end_lineno", None),
-            (node.end_col_offset + 1)
-            if getattr(node, "end_col_offset", None) is not None
-            else None,
-        )
+        return Location.of_ast(self.path, node)
 
     def step(self, node: ast.AST) -> None:
         self.steps += 1

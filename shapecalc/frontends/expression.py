@@ -100,15 +100,7 @@ class Translator:
         self.names: dict[str, Any] = names if names is not None else {}
 
     def location(self, node: ast.AST) -> Location:
-        return Location(
-            self.path,
-            node.lineno,
-            node.col_offset + 1,
-            getattr(node, "end_lineno", None),
-            (node.end_col_offset + 1)
-            if getattr(node, "end_col_offset", None) is not None
-            else None,
-        )
+        return Location.of_ast(self.path, node)
 
     # values ---------------------------------------------------------------------------------
     def value(self, node: ast.AST) -> Any:
